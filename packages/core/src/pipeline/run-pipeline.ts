@@ -1,0 +1,56 @@
+import type { Compressor, Encryptor, FileSink, Formatter, StageContext, WrittenObject } from "../contracts.js";
+import type { Row } from "../schema.js";
+import type { ProgressReporter } from "../services.js";
+
+export interface FilePipeline {
+  formatter: Formatter;
+  compressor?: Compressor;
+  encryptor?: Encryptor;
+  sink: FileSink;
+}
+
+export interface PipelineResult {
+  objects: WrittenObject[];
+  rows: number;
+  bytes: number;
+}
+
+/**
+ * rows → Formatter → Compressor → Encryptor → sink, one file at a time, each stage pulling
+ * from the one before: memory stays flat and a slow sink slows the formatter (back-pressure).
+ */
+export async function runFilePipeline(
+  rows: AsyncIterable<Row>,
+  stages: FilePipeline,
+  context: StageContext,
+  progress?: ProgressReporter,
+): Promise<PipelineResult> {
+  const counter = { rows: 0, bytes: 0, files: 0 };
+  const counted = countRows(rows, counter, progress);
+  let files = stages.formatter.format(counted, context);
+  if (stages.compressor) files = stages.compressor.compress(files, context);
+  const objects: WrittenObject[] = [];
+  for await (const file of files) {
+    const ready = stages.encryptor ? await stages.encryptor.encrypt(file, context) : file;
+    progress?.update({ ...counter, phase: `writing ${ready.name}` });
+    const written = await stages.sink.write(ready, context.signal);
+    objects.push(written);
+    counter.bytes += written.size;
+    counter.files += 1;
+    progress?.update({ ...counter });
+  }
+  return { objects, rows: counter.rows, bytes: counter.bytes };
+}
+
+async function* countRows(
+  rows: AsyncIterable<Row>,
+  counter: { rows: number; bytes: number; files: number },
+  progress?: ProgressReporter,
+): AsyncGenerator<Row> {
+  for await (const row of rows) {
+    counter.rows++;
+    // Reporting every row would cost more than the formatting; every 4096 is smooth enough.
+    if (progress && (counter.rows & 4095) === 0) progress.update({ ...counter });
+    yield row;
+  }
+}

@@ -1,0 +1,39 @@
+import type { DependencyContainer } from "tsyringe";
+import type { z } from "zod";
+import type { Problem } from "./settings/problems.js";
+
+/** The plugin API this core implements; a plugin declaring another is refused. */
+export const API_VERSION = 1;
+
+export const PLUGIN_KINDS = ["credential", "destination", "formatter", "compressor", "encryptor"] as const;
+export type PluginKind = (typeof PLUGIN_KINDS)[number];
+
+/** The one definition object every plugin package exports. */
+export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platform extends z.ZodType = z.ZodType> {
+  /** Unique per kind, lowercase: `amazon-s3`, `csv`, `iam-role-to-role`. */
+  readonly id: string;
+  readonly kind: PluginKind;
+  readonly version: string;
+  readonly apiVersion: number;
+  readonly displayName: string;
+  readonly description: string;
+  /** The settings a user types; the source of validation, types and JSON Schema. */
+  readonly settings: Settings;
+  /** Dotted paths within the settings that hold secrets (hidden in logs, `writeOnly` in JSON Schema). */
+  readonly secrets?: readonly string[];
+  /** Settings the host provides (never typed by users), read from `conveyor.config.yaml` / `CONVEYOR_*`. */
+  readonly platformSettings?: Platform;
+  /** Secret paths within the platform settings. */
+  readonly platformSecrets?: readonly string[];
+  /** Checks across fields beyond the schema: save-time warnings and refusals. */
+  check?(settings: z.output<Settings>): Problem[] | Promise<Problem[]>;
+  /** Binds the implementation under `implementationToken(kind, id)`. */
+  register(container: DependencyContainer): void;
+}
+
+/** Identity function that gives a plugin definition its types. */
+export function definePlugin<S extends z.ZodType, P extends z.ZodType = z.ZodType>(
+  plugin: ConnectorPlugin<S, P>,
+): ConnectorPlugin<S, P> {
+  return plugin;
+}

@@ -1,0 +1,36 @@
+import { z } from "zod";
+import type { ConnectorPlugin } from "../plugin.js";
+
+type JsonSchema = Record<string, unknown>;
+
+/**
+ * The settings JSON Schema a host draws a form from. Secret fields are `writeOnly` (a form
+ * may set them, never show them back).
+ */
+export function settingsJsonSchema(plugin: ConnectorPlugin): JsonSchema {
+  const schema = z.toJSONSchema(plugin.settings, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  for (const path of plugin.secrets ?? []) markWriteOnly(schema, path.split("."));
+  return {
+    ...schema,
+    title: plugin.displayName,
+    description: plugin.description,
+    "x-conveyor": { kind: plugin.kind, id: plugin.id, version: plugin.version },
+  };
+}
+
+function markWriteOnly(schema: JsonSchema, path: string[]): void {
+  const [head, ...rest] = path;
+  if (head === undefined) {
+    schema.writeOnly = true;
+    return;
+  }
+  // The property may sit behind a union (anyOf/oneOf, e.g. a discriminated union of modes).
+  for (const branch of [schema, ...variants(schema)]) {
+    const child = (branch.properties as Record<string, JsonSchema> | undefined)?.[head];
+    if (child) markWriteOnly(child, rest);
+  }
+}
+
+function variants(schema: JsonSchema): JsonSchema[] {
+  return [...((schema.anyOf as JsonSchema[]) ?? []), ...((schema.oneOf as JsonSchema[]) ?? []), ...((schema.allOf as JsonSchema[]) ?? [])];
+}

@@ -1,0 +1,170 @@
+import { mkdtemp, writeFile, mkdir } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import {
+  API_VERSION,
+  ConnectorError,
+  definePlugin,
+  implementationToken,
+  inject,
+  injectable,
+  PluginHost,
+  settingsJsonSchema,
+  TOKENS,
+  type Logger,
+} from "../src/index.js";
+
+@injectable()
+class Greeter {
+  constructor(
+    @inject(TOKENS.settings) readonly settings: { greeting: string },
+    @inject(TOKENS.platformSettings) readonly platform: { region?: string },
+    @inject(TOKENS.logger) readonly logger: Logger,
+  ) {}
+}
+
+const greeter = definePlugin({
+  id: "greeter",
+  kind: "destination",
+  version: "1.0.0",
+  apiVersion: API_VERSION,
+  displayName: "Greeter",
+  description: "A test destination.",
+  settings: z.object({ greeting: z.string().min(2), token: z.string().optional() }).strict(),
+  secrets: ["token"],
+  platformSettings: z.object({ region: z.string().default("us-east-1") }),
+  register(container) {
+    container.register(implementationToken("destination", "greeter"), { useClass: Greeter });
+  },
+});
+
+describe("PluginHost", () => {
+  it("creates an implementation with its validated settings and the host's services injected", async () => {
+    const host = new PluginHost({ platform: { region: "eu-west-1" } });
+    expect(host.add(greeter, "test")).toBe(true);
+    const made = await host.create<Greeter>("destination", "greeter", { greeting: "hi" });
+    expect(made).toBeInstanceOf(Greeter);
+    expect(made.settings).toEqual({ greeting: "hi" });
+    expect(made.platform).toEqual({ region: "eu-west-1" });
+    expect(typeof made.logger.info).toBe("function");
+  });
+
+  it("gives each instance its own settings (nothing run-scoped is a singleton)", async () => {
+    const host = new PluginHost();
+    host.add(greeter, "test");
+    const a = await host.create<Greeter>("destination", "greeter", { greeting: "aa" });
+    const b = await host.create<Greeter>("destination", "greeter", { greeting: "bb" });
+    expect([a.settings.greeting, b.settings.greeting]).toEqual(["aa", "bb"]);
+  });
+
+  it("refuses invalid settings with every problem and its path", async () => {
+    const host = new PluginHost();
+    host.add(greeter, "test");
+    const error = await host
+      .create("destination", "greeter", { greeting: "x", extra: 1 }, { path: "destination.settings" })
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConnectorError);
+    expect((error as ConnectorError).code).toBe("settings.invalid");
+    expect((error as ConnectorError).category).toBe("invalid-input");
+    const message = (error as ConnectorError).message;
+    expect(message).toContain("destination.settings.greeting: must be at least 2 characters");
+    expect(message).toContain('destination.settings: unknown setting "extra"');
+  });
+
+  it("names the available ids for an unknown plugin", () => {
+    const host = new PluginHost();
+    host.add(greeter, "test");
+    expect(() => host.get("destination", "nope")).toThrow(/unknown destination plugin "nope"; available: greeter/);
+  });
+
+  it("refuses a duplicate id and an unsupported apiVersion, and keeps the first", () => {
+    const host = new PluginHost();
+    expect(host.add(greeter, "first")).toBe(true);
+    expect(host.add({ ...greeter }, "second")).toBe(false);
+    expect(host.add({ ...greeter, id: "future", apiVersion: 99 }, "third")).toBe(false);
+    expect(host.refused).toEqual([
+      { source: "second", reason: 'destination id "greeter" is already provided by first' },
+      { source: "third", reason: 'plugin "future" targets plugin API 99; this host supports 1' },
+    ]);
+    expect(host.list("destination").map((p) => p.source)).toEqual(["first"]);
+  });
+
+  it("resolves ${env:} references and remembers them as secrets", async () => {
+    const host = new PluginHost();
+    host.add(greeter, "test");
+    process.env.CONVEYOR_TEST_TOKEN = "s3cr3t-value";
+    const made = await host.create<Greeter>("destination", "greeter", { greeting: "hi", token: "${env:CONVEYOR_TEST_TOKEN}" });
+    expect((made.settings as { token?: string }).token).toBe("s3cr3t-value");
+    expect(host.secrets.redact("token is s3cr3t-value")).toBe("token is [REDACTED]");
+    const missing = await host.validate("destination", "greeter", { greeting: "hi", token: "${env:NOT_SET_ANYWHERE}" }, "destination.settings");
+    expect(missing).toEqual([
+      { path: "destination.settings.token", message: "refers to environment variable NOT_SET_ANYWHERE, which is not set", severity: "error" },
+    ]);
+  });
+
+  it("exports settings as JSON Schema with secret fields writeOnly", () => {
+    const schema = settingsJsonSchema(greeter) as { properties: Record<string, Record<string, unknown>>; required: string[] };
+    expect(schema.properties.token?.writeOnly).toBe(true);
+    expect(schema.properties.greeting?.writeOnly).toBeUndefined();
+    expect(schema.required).toEqual(["greeting"]);
+  });
+});
+
+describe("plugin loading", () => {
+  async function pluginPackage(manifest: object, moduleSource: string): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), "conveyor-plugin-"));
+    await writeFile(join(dir, "package.json"), JSON.stringify({ name: "fixture-plugin", version: "1.2.3", type: "module", conveyor: manifest }));
+    await writeFile(join(dir, "index.js"), moduleSource);
+    return dir;
+  }
+
+  const pluginModule = (id: string) => `
+    export default {
+      id: ${JSON.stringify(id)}, kind: "formatter", version: "1.2.3", apiVersion: 1,
+      displayName: "Fixture", description: "fixture",
+      settings: { safeParse: (v) => ({ success: true, data: v }) },
+      register() {},
+    };`;
+
+  it("loads a plugin package by path through its manifest", async () => {
+    const dir = await pluginPackage({ plugins: ["./index.js"], apiVersion: 1 }, pluginModule("fixture"));
+    const host = new PluginHost();
+    expect(await host.loadPath(dir)).toBe(1);
+    expect(host.list("formatter").map((p) => [p.plugin.id, p.packageName])).toEqual([["fixture", "fixture-plugin"]]);
+  });
+
+  it("refuses a package whose import throws, and still loads the others", async () => {
+    const broken = await pluginPackage({ plugins: ["./index.js"], apiVersion: 1 }, `throw new Error("boom at import");`);
+    const good = await pluginPackage({ plugins: ["./index.js"], apiVersion: 1 }, pluginModule("good"));
+    const host = new PluginHost();
+    expect(await host.loadPath(broken)).toBe(0);
+    expect(await host.loadPath(good)).toBe(1);
+    expect(host.refused[0]?.reason).toMatch(/importing .*index\.js failed: boom at import/);
+    expect(host.list("formatter").map((p) => p.plugin.id)).toEqual(["good"]);
+  });
+
+  it("refuses a package whose manifest targets another plugin API", async () => {
+    const dir = await pluginPackage({ plugins: ["./index.js"], apiVersion: 2 }, pluginModule("later"));
+    const host = new PluginHost();
+    expect(await host.loadPath(dir)).toBe(0);
+    expect(host.refused[0]?.reason).toBe('package "fixture-plugin" targets plugin API 2; this host supports 1');
+  });
+
+  it("discovers plugin packages among a project's dependencies", async () => {
+    const project = await mkdtemp(join(tmpdir(), "conveyor-project-"));
+    await writeFile(join(project, "package.json"), JSON.stringify({ name: "host-app", dependencies: { "fixture-plugin": "1.2.3", "plain-lib": "1.0.0" } }));
+    const pluginDir = join(project, "node_modules", "fixture-plugin");
+    await mkdir(pluginDir, { recursive: true });
+    await writeFile(join(pluginDir, "package.json"), JSON.stringify({ name: "fixture-plugin", version: "1.2.3", type: "module", conveyor: { plugins: ["./index.js"], apiVersion: 1 } }));
+    await writeFile(join(pluginDir, "index.js"), pluginModule("discovered"));
+    await mkdir(join(project, "node_modules", "plain-lib"), { recursive: true });
+    await writeFile(join(project, "node_modules", "plain-lib", "package.json"), JSON.stringify({ name: "plain-lib" }));
+    const host = new PluginHost();
+    expect(await host.discover(project)).toBe(1);
+    expect(host.list("formatter").map((p) => p.plugin.id)).toEqual(["discovered"]);
+    expect(await host.loadPackage("fixture-plugin", project)).toBe(0); // same ids again: refused as duplicates
+    expect(host.refused.at(-1)?.reason).toContain('formatter id "discovered" is already provided by fixture-plugin');
+  });
+});
