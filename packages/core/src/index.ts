@@ -15,6 +15,7 @@ export * from "./pipeline/naming.js";
 export * from "./pipeline/measure.js";
 export * from "./pipeline/sinks.js";
 export * from "./pipeline/identity.js";
+export * from "./pipeline/json-lines.js";
 export * from "./pipeline/run-pipeline.js";
 export * from "./host/manifest.js";
 export * from "./host/plugin-host.js";
@@ -23,3 +24,16 @@ export * from "./host/plugin-host.js";
 // tsyringe needs before tsyringe itself.
 export { inject, injectable } from "tsyringe";
 export type { DependencyContainer } from "tsyringe";
+
+export * from "./template/index.js";
+export * from "./policy/index.js";
+export * from "./job/job-schema.js";
+export * from "./job/validate-job.js";
+export * from "./run/run-record.js";
+export * from "./run/run-store.js";
+export * from "./run/run-tracker.js";
+export * from "./run/run-context.js";
+export * from "./run/run-job.js";
+
+// Settings schemas are zod 4; plugin authors use this `z` so host and plugin agree on one zod.
+export { z } from "zod";

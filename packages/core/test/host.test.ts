@@ -73,10 +73,28 @@ describe("PluginHost", () => {
     expect(message).toContain('destination.settings: unknown setting "extra"');
   });
 
-  it("names the available ids for an unknown plugin", () => {
+  it("tells a missing setting from one of the wrong type", async () => {
     const host = new PluginHost();
     host.add(greeter, "test");
-    expect(() => host.get("destination", "nope")).toThrow(/unknown destination plugin "nope"; available: greeter/);
+    expect(await host.validate("destination", "greeter", { token: 5 }, "destination.settings")).toEqual([
+      { path: "destination.settings.greeting", message: "is required (string)", severity: "error" },
+      { path: "destination.settings.token", message: "must be a string", severity: "error" },
+    ]);
+  });
+
+  it("names the available ids for an unknown plugin, and what was refused while loading", () => {
+    const host = new PluginHost();
+    host.add(greeter, "test");
+    expect(() => host.get("destination", "nope")).toThrow(/unknown destination plugin "nope"; available: greeter$/);
+    host.add({ ...greeter, id: "nope", apiVersion: 2 }, "./plugins/nope");
+    expect(() => host.get("destination", "nope")).toThrow(
+      'unknown destination plugin "nope"; available: greeter (refused while loading: ./plugins/nope: plugin "nope" targets plugin API 2; this host supports 1)',
+    );
+  });
+
+  it("has the built-in none compressor and jsonl formatter", () => {
+    const host = new PluginHost();
+    expect(host.list().map((p) => `${p.plugin.kind}:${p.plugin.id}`)).toEqual(["compressor:none", "formatter:jsonl"]);
   });
 
   it("refuses a duplicate id and an unsupported apiVersion, and keeps the first", () => {
@@ -113,6 +131,8 @@ describe("PluginHost", () => {
 });
 
 describe("plugin loading", () => {
+  const loaded = (host: PluginHost) => host.list("formatter").filter((p) => p.source !== "built-in");
+
   async function pluginPackage(manifest: object, moduleSource: string): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), "conveyor-plugin-"));
     await writeFile(join(dir, "package.json"), JSON.stringify({ name: "fixture-plugin", version: "1.2.3", type: "module", conveyor: manifest }));
@@ -132,7 +152,7 @@ describe("plugin loading", () => {
     const dir = await pluginPackage({ plugins: ["./index.js"], apiVersion: 1 }, pluginModule("fixture"));
     const host = new PluginHost();
     expect(await host.loadPath(dir)).toBe(1);
-    expect(host.list("formatter").map((p) => [p.plugin.id, p.packageName])).toEqual([["fixture", "fixture-plugin"]]);
+    expect(loaded(host).map((p) => [p.plugin.id, p.packageName])).toEqual([["fixture", "fixture-plugin"]]);
   });
 
   it("refuses a package whose import throws, and still loads the others", async () => {
@@ -142,7 +162,7 @@ describe("plugin loading", () => {
     expect(await host.loadPath(broken)).toBe(0);
     expect(await host.loadPath(good)).toBe(1);
     expect(host.refused[0]?.reason).toMatch(/importing .*index\.js failed: boom at import/);
-    expect(host.list("formatter").map((p) => p.plugin.id)).toEqual(["good"]);
+    expect(loaded(host).map((p) => p.plugin.id)).toEqual(["good"]);
   });
 
   it("refuses a package whose manifest targets another plugin API", async () => {
@@ -163,7 +183,7 @@ describe("plugin loading", () => {
     await writeFile(join(project, "node_modules", "plain-lib", "package.json"), JSON.stringify({ name: "plain-lib" }));
     const host = new PluginHost();
     expect(await host.discover(project)).toBe(1);
-    expect(host.list("formatter").map((p) => p.plugin.id)).toEqual(["discovered"]);
+    expect(loaded(host).map((p) => p.plugin.id)).toEqual(["discovered"]);
     expect(await host.loadPackage("fixture-plugin", project)).toBe(0); // same ids again: refused as duplicates
     expect(host.refused.at(-1)?.reason).toContain('formatter id "discovered" is already provided by fixture-plugin');
   });

@@ -5,6 +5,7 @@ import { pathToFileURL } from "node:url";
 import { container as globalContainer, type DependencyContainer } from "tsyringe";
 import { invalidInput } from "../errors.js";
 import { noCompressionPlugin } from "../pipeline/identity.js";
+import { jsonLinesPlugin } from "../pipeline/json-lines.js";
 import { API_VERSION, PLUGIN_KINDS, type ConnectorPlugin, type PluginKind } from "../plugin.js";
 import { DEFAULT_RETRY_POLICY } from "../retry.js";
 import {
@@ -66,6 +67,7 @@ export class PluginHost {
     this.container.register(TOKENS.secrets, { useValue: this.secrets });
     this.container.register(TOKENS.host, { useValue: this });
     this.add(noCompressionPlugin, "built-in");
+    this.add(jsonLinesPlugin, "built-in");
   }
 
   /** Plugins refused while loading, with the reason (the others still load). */
@@ -142,9 +144,11 @@ export class PluginHost {
     const found = this.plugins.get(`${kind}:${id}`);
     if (found) return found.plugin;
     const known = this.list(kind).map((p) => p.plugin.id);
+    const refused = this.refusals.map((r) => `${r.source}: ${r.reason}`);
     throw invalidInput(
       "plugin.unknown",
-      `unknown ${kind} plugin "${id}"; ${known.length ? `available: ${known.join(", ")}` : `no ${kind} plugins are loaded`}`,
+      `unknown ${kind} plugin "${id}"; ${known.length ? `available: ${known.join(", ")}` : `no ${kind} plugins are loaded`}` +
+        (refused.length ? ` (refused while loading: ${refused.join("; ")})` : ""),
       { kind, id, available: known },
     );
   }
@@ -189,7 +193,7 @@ export class PluginHost {
    */
   createSync<T>(kind: PluginKind, id: string, raw: unknown, parent?: DependencyContainer): T {
     const plugin = this.get(kind, id);
-    const parsed = plugin.settings.safeParse(raw ?? {});
+    const parsed = plugin.settings.safeParse(raw ?? {}, { reportInput: true });
     if (!parsed.success) throw settingsInvalid(problemsFromZod(parsed.error, `${kind}.${id}`));
     return this.construct<T>(plugin, parsed.data, {}, parent);
   }

@@ -21,7 +21,8 @@ export async function validateSettings<P extends ConnectorPlugin>(
 ): Promise<ValidatedSettings<z.output<P["settings"]>>> {
   const resolved = resolveReferences(raw ?? {}, environment, path);
   if (resolved.problems.length > 0) return { problems: resolved.problems };
-  const parsed = plugin.settings.safeParse(resolved.value);
+  // reportInput lets a message tell "missing" from "wrong type"; inputs are never printed.
+  const parsed = plugin.settings.safeParse(resolved.value, { reportInput: true });
   if (!parsed.success) return { problems: problemsFromZod(parsed.error, path) };
   const checked = (await plugin.check?.(parsed.data)) ?? [];
   // A plugin's checks name paths within its settings.
@@ -40,6 +41,6 @@ export function validatePlatformSettings(
   if (!plugin.platformSettings) return { value: {}, problems: [] };
   const resolved = resolveReferences(raw, environment, path);
   if (resolved.problems.length > 0) return { problems: resolved.problems };
-  const parsed = plugin.platformSettings.safeParse(resolved.value);
+  const parsed = plugin.platformSettings.safeParse(resolved.value, { reportInput: true });
   return parsed.success ? { value: parsed.data, problems: [] } : { problems: problemsFromZod(parsed.error, path) };
 }

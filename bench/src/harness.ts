@@ -1,0 +1,40 @@
+/**
+ * A benchmark compares a subject with a baseline measured in the same run, each variant in its
+ * own fresh process so peak RSS belongs to it alone.
+ */
+export interface Measurement {
+  /** Rows processed. */
+  rows: number;
+  /** Bytes produced (or consumed, for a baseline that only reads). */
+  bytes: number;
+}
+
+export interface Variant {
+  label: string;
+  /** Multiplies the run's row count (e.g. 10 for "the same at 10M rows"). Default 1. */
+  rowsFactor?: number;
+  run(options: { rows: number }): Promise<Measurement>;
+}
+
+export interface Scenario {
+  /** Short id used on the command line: `pnpm bench csv-gzip`. */
+  name: string;
+  description: string;
+  baseline: Variant;
+  subject: Variant;
+  /**
+   * `throughput`: subject rows/s ÷ baseline rows/s must be ≥ value.
+   * `peak-rss`: subject peak RSS ÷ baseline peak RSS must be ≤ value.
+   */
+  goal: { metric: "throughput" | "peak-rss"; value: number };
+}
+
+export interface VariantResult {
+  label: string;
+  rows: number;
+  bytes: number;
+  seconds: number;
+  rowsPerSecond: number;
+  mbPerSecond: number;
+  peakRssMb: number;
+}

@@ -1,0 +1,58 @@
+import type { DependencyContainer } from "tsyringe";
+import type { Compressor, Credential, DestinationContext, Encryptor, Formatter, RunTasks } from "../contracts.js";
+import type { PluginHost } from "../host/plugin-host.js";
+import type { Clock, Logger, ProgressReporter, TempStore } from "../services.js";
+import { silentProgress } from "../services.js";
+import { TOKENS } from "../tokens.js";
+
+/** Tasks with no persistence: every task runs (for tests and one-off sends). */
+export const untrackedTasks: RunTasks = {
+  run: (_name, fn) => fn(),
+  previous: () => undefined,
+};
+
+export interface RunContextOptions {
+  runId: string;
+  container: DependencyContainer;
+  credential?: Credential;
+  tasks?: RunTasks;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+  warnings?: string[];
+}
+
+/**
+ * The context a destination runs in: run-scoped services from the run's container, its
+ * credential (resolved once, on first use), and the stages it may compose, resolved by id.
+ */
+export function createRunContext(host: PluginHost, options: RunContextOptions): DestinationContext {
+  const { container } = options;
+  const logger = container.resolve<Logger>(TOKENS.logger);
+  const warnings = options.warnings ?? [];
+  let resolved: Promise<unknown> | undefined;
+  const context: DestinationContext = {
+    runId: options.runId,
+    logger,
+    clock: container.resolve<Clock>(TOKENS.clock),
+    tempStore: container.resolve<TempStore>(TOKENS.tempStore),
+    progress: options.progress ?? silentProgress,
+    signal: options.signal ?? new AbortController().signal,
+    tasks: options.tasks ?? untrackedTasks,
+    ...(options.credential ? { credentialPlugin: options.credential } : {}),
+    credential() {
+      if (!options.credential) return Promise.resolve(undefined);
+      resolved ??= options.credential.resolve(context);
+      return resolved;
+    },
+    stages: {
+      formatter: (id, settings) => host.createSync<Formatter>("formatter", id, settings, container),
+      compressor: (id, settings) => host.createSync<Compressor>("compressor", id, settings, container),
+      encryptor: (id, settings) => host.createSync<Encryptor>("encryptor", id, settings, container),
+    },
+    warn(message) {
+      warnings.push(message);
+      logger.warn(message);
+    },
+  };
+  return context;
+}

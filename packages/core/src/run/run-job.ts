@@ -1,0 +1,131 @@
+import type { ConnectionCheck, Credential, Destination } from "../contracts.js";
+import { asConnectorError } from "../errors.js";
+import type { PluginHost } from "../host/plugin-host.js";
+import type { Job } from "../job/job-schema.js";
+import { baseFileName, checkAccess, mappingValues, OPERATOR, outputMapping } from "../policy/index.js";
+import type { Row, Schema } from "../schema.js";
+import type { Clock, ProgressReporter, TempStore } from "../services.js";
+import { systemClock } from "../services.js";
+import type { ReferenceEnvironment } from "../settings/references.js";
+import { TOKENS } from "../tokens.js";
+import { createRunContext } from "./run-context.js";
+import type { RunOrigin, RunRecord } from "./run-record.js";
+import type { RunStore } from "./run-store.js";
+import { RunTracker } from "./run-tracker.js";
+
+export interface RunJobOptions {
+  host: PluginHost;
+  job: Job;
+  rows: AsyncIterable<Row>;
+  schema: Schema;
+  origin?: Partial<RunOrigin>;
+  store?: RunStore;
+  /** The run being retried or restarted: its completed tasks are not done again. */
+  previous?: RunRecord;
+  progress?: ProgressReporter;
+  signal?: AbortSignal;
+  clock?: Clock;
+  environment?: ReferenceEnvironment;
+}
+
+/**
+ * One send, start to end: access policy, data template (columns, file name), credential and
+ * destination from the host, the destination's send — recorded as a run that ends succeeded
+ * (with its report) or failed (with its workflow actions). Never throws for a failed send.
+ */
+export async function runJob(options: RunJobOptions): Promise<RunRecord> {
+  const { host, job } = options;
+  const clock = options.clock ?? systemClock;
+  const tracker = await RunTracker.start({
+    origin: {
+      jobName: job.name,
+      destination: job.destination.plugin,
+      ...(job.credential ? { credential: job.credential.plugin } : {}),
+      ...options.origin,
+    },
+    clock,
+    secrets: host.secrets,
+    ...(options.store ? { store: options.store } : {}),
+    ...(options.previous ? { previous: options.previous } : {}),
+  });
+  const container = host.createRunContainer(tracker.id, { clock, ...(options.progress ? { progress: options.progress } : {}) });
+  const warnings: string[] = [];
+  try {
+    const now = clock.now();
+    const mapping = outputMapping(options.schema, job.template?.columns, mappingValues(now, job.segment));
+    // The policy looks at what would be sent: a template that drops the PII columns may be used.
+    const destinationRules = job.destination.settings as { allow_business_users?: boolean; allow_restricted_pii?: boolean };
+    checkAccess(job.principal ?? OPERATOR, destinationRules, job.template, mapping.schema);
+    const names = baseFileName({
+      jobName: job.name,
+      now,
+      ...(job.template ? { template: job.template } : {}),
+      ...(job.campaign ? { campaign: job.campaign } : {}),
+    });
+    const { credential, destination } = await createPlugins(host, job, container, options.environment);
+    const context = createRunContext(host, {
+      runId: tracker.id,
+      container,
+      tasks: tracker,
+      warnings,
+      ...(credential ? { credential } : {}),
+      ...(options.progress ? { progress: options.progress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
+    });
+    const report = await destination.send(
+      {
+        rows: mapping.map(options.rows),
+        schema: mapping.schema,
+        baseName: names.baseName,
+        partName: names.partName,
+        overrides: templateOverrides(job),
+      },
+      context,
+    );
+    return await tracker.succeed(report, warnings);
+  } catch (error) {
+    container.resolve<import("pino").Logger>(TOKENS.logger).debug({ err: asConnectorError(error).toJSON() }, "run failed");
+    return await tracker.fail(error);
+  } finally {
+    options.progress?.finish();
+    await container.resolve<TempStore>(TOKENS.tempStore).cleanup();
+  }
+}
+
+/** The connection test: the credential's checks, then the destination's. */
+export async function testJobConnection(host: PluginHost, job: Job, environment?: ReferenceEnvironment): Promise<ConnectionCheck[]> {
+  const container = host.createRunContainer("connection-test");
+  try {
+    const { credential, destination } = await createPlugins(host, job, container, environment);
+    const context = createRunContext(host, { runId: "connection-test", container, ...(credential ? { credential } : {}) });
+    return await destination.test(context);
+  } finally {
+    await container.resolve<TempStore>(TOKENS.tempStore).cleanup();
+  }
+}
+
+async function createPlugins(
+  host: PluginHost,
+  job: Job,
+  container: import("tsyringe").DependencyContainer,
+  environment?: ReferenceEnvironment,
+): Promise<{ credential?: Credential; destination: Destination }> {
+  const env = environment ? { environment } : {};
+  const credential = job.credential
+    ? await host.create<Credential>("credential", job.credential.plugin, job.credential.settings, { parent: container, path: "credential.settings", ...env })
+    : undefined;
+  const destination = await host.create<Destination>("destination", job.destination.plugin, job.destination.settings, {
+    parent: container,
+    path: "destination.settings",
+    ...env,
+  });
+  return { destination, ...(credential ? { credential } : {}) };
+}
+
+/** Data-template settings that override the destination's (spec §5). */
+function templateOverrides(job: Job): Record<string, unknown> {
+  const overrides: Record<string, unknown> = {};
+  if (job.template?.success_file !== undefined) overrides.success_file = job.template.success_file;
+  if (job.template?.header !== undefined) overrides.header = job.template.header;
+  return overrides;
+}
