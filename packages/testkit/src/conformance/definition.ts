@@ -5,7 +5,7 @@ export interface InvalidSettingsCase {
   /** Why these settings are wrong, for the test name. */
   why: string;
   settings: unknown;
-  /** The setting the error must name, relative to the plugin's settings (e.g. `quote_mode`). */
+  /** The setting the error must name, relative to the plugin's settings (e.g. `quote_mode`; "" for the settings object itself). */
   path: string;
 }
 
@@ -66,12 +66,12 @@ export function describeDefinition(plugin: ConnectorPlugin, kind: PluginKind, fi
     });
 
     for (const bad of fixtures.invalidSettings ?? []) {
-      it(`refuses settings where ${bad.why}, naming ${bad.path}`, async () => {
+      it(`refuses settings where ${bad.why}, naming ${bad.path || "the settings"}`, async () => {
         const host = hostWith(plugin, [], platformOf(fixtures));
         const error = await host.create(kind, plugin.id, bad.settings, { path: "settings" }).catch((e: unknown) => e);
         expect(ConnectorError.is(error), "a ConnectorError").toBe(true);
         expect((error as ConnectorError).category).toBe("invalid-input");
-        expect((error as ConnectorError).message).toContain(`settings.${bad.path}`);
+        expect((error as ConnectorError).message).toContain(bad.path ? `settings.${bad.path}: ` : "settings: ");
       });
     }
   });

@@ -1,0 +1,38 @@
+import type { ConnectionCheck, ConnectorErrorJson, Problem, RunRecord, WorkflowAction } from "@conveyor/core";
+import { formatBytes, line, table, type CliIo } from "./io.js";
+
+export function printProblems(io: CliIo, problems: readonly Problem[]): void {
+  for (const p of problems) line(io.stderr, `${p.severity === "error" ? "error" : "warning"}: ${p.path}: ${p.message}`);
+}
+
+export function printError(io: CliIo, error: ConnectorErrorJson, actions: readonly WorkflowAction[] = error.action ? [error.action] : []): void {
+  line(io.stderr, `error [${error.code}]: ${error.message}`);
+  if (actions.length === 0) return;
+  line(io.stderr, "");
+  line(io.stderr, "Workflow actions:");
+  actions.forEach((action, i) => {
+    line(io.stderr, `  ${i + 1}. ${action.title} — ${action.description}`);
+    action.steps.forEach((step, j) => line(io.stderr, `     ${j + 1}) ${step}`));
+  });
+}
+
+export function printChecks(io: CliIo, checks: readonly ConnectionCheck[]): void {
+  const mark = { ok: "ok", warning: "warning", failed: "FAILED" } as const;
+  line(io.stdout, table([["CHECK", "RESULT", "DETAIL"], ...checks.map((c) => [c.name, mark[c.status], c.message])]));
+  for (const c of checks) if (c.status === "failed" && c.error) printError(io, c.error);
+}
+
+export function printRun(io: CliIo, run: RunRecord): void {
+  line(io.stdout, `run ${run.id} (${run.origin.jobName} → ${run.origin.destination}), attempt ${run.attempt}: ${run.status}`);
+  const report = run.report;
+  if (report) {
+    if (report.objects.length > 0) {
+      line(io.stdout, table([["OBJECT", "SIZE", "SHA-256"], ...report.objects.map((o) => [o.key, formatBytes(o.size), o.sha256.slice(0, 16) + "…"])]));
+    }
+    line(io.stdout, `rows: ${report.rows.toLocaleString("en-US")}  bytes: ${formatBytes(report.bytes)}  duration: ${(report.durationMs / 1000).toFixed(1)} s`);
+    for (const s of report.skippedRows) line(io.stdout, `skipped ${s.count.toLocaleString("en-US")} rows: ${s.reason}`);
+    for (const w of report.warnings) line(io.stderr, `warning: ${w}`);
+    if (report.details) for (const [k, v] of Object.entries(report.details)) line(io.stdout, `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
+  }
+  if (run.failure) printError(io, run.failure.error, run.failure.actions);
+}
