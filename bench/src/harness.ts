@@ -27,6 +27,8 @@ export interface Scenario {
    * `peak-rss`: subject peak RSS ÷ baseline peak RSS must be ≤ value.
    */
   goal: { metric: "throughput" | "peak-rss"; value: number };
+  /** Extra node flags for both variants' processes (e.g. `--openssl-legacy-provider`). */
+  nodeArgs?: string[];
 }
 
 export interface VariantResult {
