@@ -8,6 +8,14 @@ export const API_VERSION = 1;
 export const PLUGIN_KINDS = ["credential", "destination", "formatter", "compressor", "encryptor"] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
+export interface StageReference {
+  kind: "formatter" | "compressor" | "encryptor";
+  id: string;
+  settings: unknown;
+  /** A setting of the composing plugin that problems are reported under, e.g. `pgp_public_key`. */
+  path: string;
+}
+
 /** The one definition object every plugin package exports. */
 export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platform extends z.ZodType = z.ZodType> {
   /** Unique per kind, lowercase: `amazon-s3`, `csv`, `iam-role-to-role`. */
@@ -27,6 +35,13 @@ export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platfor
   readonly platformSecrets?: readonly string[];
   /** Checks across fields beyond the schema: save-time warnings and refusals. */
   check?(settings: z.output<Settings>): Problem[] | Promise<Problem[]>;
+  /**
+   * The stage plugins these settings compose (a destination's formatter, compressor,
+   * encryptor), so validation checks their settings too — a bad PGP key is refused when the
+   * destination is saved, not discovered at run time. `path` is where, within this plugin's
+   * settings, a problem of that stage is reported.
+   */
+  composes?(settings: z.output<Settings>): StageReference[];
   /** Binds the implementation under `implementationToken(kind, id)`. */
   register(container: DependencyContainer): void;
 }

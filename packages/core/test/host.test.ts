@@ -130,6 +130,39 @@ describe("PluginHost", () => {
   });
 });
 
+describe("composed stages", () => {
+  const strictStage = definePlugin({
+    id: "strict-stage",
+    kind: "encryptor",
+    version: "1.0.0",
+    apiVersion: API_VERSION,
+    displayName: "Strict",
+    description: "An encryptor whose key must start with KEY.",
+    settings: z.object({ key: z.string() }),
+    check: (s) => (s.key.startsWith("KEY") ? [] : [{ path: "key", message: "is not a key", severity: "error" as const }]),
+    register() {},
+  });
+  const composer = definePlugin({
+    ...greeter,
+    id: "composer",
+    settings: z.object({ greeting: z.string(), public_key: z.string().optional(), stage: z.string().default("strict-stage") }),
+    composes: (s) => (s.public_key ? [{ kind: "encryptor" as const, id: s.stage, settings: { key: s.public_key }, path: "public_key" }] : []),
+  });
+
+  it("validates the settings of the stages a plugin composes, reported under the composing setting", async () => {
+    const host = new PluginHost();
+    host.add(strictStage, "test");
+    host.add(composer, "test");
+    expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "KEY-1" }, "destination.settings")).toEqual([]);
+    expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "nope" }, "destination.settings")).toEqual([
+      { path: "destination.settings.public_key", message: "is not a key", severity: "error" },
+    ]);
+    expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "KEY", stage: "gone" }, "destination.settings")).toEqual([
+      { path: "destination.settings.public_key", message: 'needs the encryptor plugin "gone", which is not loaded', severity: "error" },
+    ]);
+  });
+});
+
 describe("plugin loading", () => {
   const loaded = (host: PluginHost) => host.list("formatter").filter((p) => p.source !== "built-in");
 

@@ -164,7 +164,25 @@ export class PluginHost {
     const env = { secrets: this.secrets, ...environment };
     const user = await validateSettings(plugin, raw, path, env);
     const platform = validatePlatformSettings(plugin, this.platform, env);
-    return [...user.problems, ...platform.problems];
+    const stages = user.value === undefined ? [] : await this.validateStages(plugin, user.value, path);
+    return [...user.problems, ...platform.problems, ...stages];
+  }
+
+  /** Problems of the stages a plugin composes, reported under the composing plugin's settings. */
+  private async validateStages(plugin: ConnectorPlugin, settings: unknown, path: string): Promise<Problem[]> {
+    const problems: Problem[] = [];
+    for (const stage of plugin.composes?.(settings) ?? []) {
+      const at = `${path}.${stage.path}`;
+      const found = this.plugins.get(`${stage.kind}:${stage.id}`);
+      if (!found) {
+        problems.push({ path: at, message: `needs the ${stage.kind} plugin "${stage.id}", which is not loaded`, severity: "error" });
+        continue;
+      }
+      const result = await validateSettings(found.plugin, stage.settings, "", { secrets: this.secrets });
+      // A stage's own paths are replaced by the composing setting: that is what the user typed.
+      problems.push(...result.problems.map((p) => ({ ...p, path: at })));
+    }
+    return problems;
   }
 
   /**
