@@ -1,5 +1,7 @@
 import { Command, CommanderError } from "commander";
 import { asConnectorError, EXIT_CODES, SecretRegistry } from "@conveyor/core";
+import { demoCommand } from "./commands/demo.js";
+import { emulatorsCommand } from "./commands/emulators.js";
 import { pluginsCommand, schemaCommand } from "./commands/plugins.js";
 import { runCommand } from "./commands/run.js";
 import { runsCommand } from "./commands/runs.js";
@@ -25,7 +27,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .showHelpAfterError();
   const secrets = new SecretRegistry();
   const context: CommandContext = { io, secrets, globals: () => program.opts<GlobalOptions>(), exit: (c) => void (code = c) };
-  for (const make of [pluginsCommand, schemaCommand, validateCommand, testConnectionCommand, runCommand, runsCommand]) {
+  for (const make of [pluginsCommand, schemaCommand, validateCommand, testConnectionCommand, runCommand, runsCommand, emulatorsCommand, demoCommand]) {
     program.addCommand(make(context).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   try {

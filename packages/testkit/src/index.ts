@@ -1,0 +1,3 @@
+export * from "./fixtures/customers.js";
+export * from "./aws/index.js";
+export * from "./emulators.js";
