@@ -51,7 +51,9 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
   const container = host.createRunContainer(tracker.id, { clock, ...(options.progress ? { progress: options.progress } : {}) });
   const warnings: string[] = [];
   try {
-    const now = clock.now();
+    // A retried or restarted run names its files as the first attempt did, so objects that
+    // attempt completed are recognised and not written again.
+    const now = options.previous ? new Date(options.previous.createdAt) : clock.now();
     const mapping = outputMapping(options.schema, job.template?.columns, mappingValues(now, job.segment));
     // The policy looks at what would be sent: a template that drops the PII columns may be used.
     const destinationRules = job.destination.settings as { allow_business_users?: boolean; allow_restricted_pii?: boolean };
