@@ -200,3 +200,42 @@ describe("conveyor --help", () => {
     for (const command of ["plugins", "schema", "validate", "test-connection", "run", "runs"]) expect(result.stdout).toContain(command);
   });
 });
+
+describe("conveyor runs retry and restart", () => {
+  it("retries a failed run once the cause is fixed, and only a failed one", async () => {
+    const cwd = await workspace({ "customers.csv": CSV });
+    const out = join(cwd, "out");
+    await writeFile(out, "a file where the folder should be");
+    await writeFile(join(cwd, "job.yaml"), job(out));
+    const failed = await conveyor([...plugin, "run", "job.yaml", "--json"], { cwd });
+    expect(failed.code).toBe(3);
+    const run = JSON.parse(failed.stdout) as { id: string; status: string };
+    expect(run.status).toBe("failed");
+
+    const { rm } = await import("node:fs/promises");
+    await rm(out);
+    const retried = await conveyor([...plugin, "runs", "retry", run.id, "--json"], { cwd });
+    expect(retried.stderr).not.toContain("error");
+    expect(retried.code).toBe(0);
+    expect(JSON.parse(retried.stdout)).toMatchObject({ id: run.id, status: "succeeded", attempt: 2, report: { rows: 3 } });
+
+    const again = await conveyor([...plugin, "runs", "retry", run.id], { cwd });
+    expect(again.code).toBe(2);
+    expect(again.stderr).toContain("only a failed run can be retried or restarted");
+  });
+
+  it("restart uses the current configuration; retry refuses a changed job file", async () => {
+    const cwd = await workspace({ "customers.csv": CSV });
+    await writeFile(join(cwd, "blocked"), "x");
+    await writeFile(join(cwd, "job.yaml"), job(join(cwd, "blocked", "out")));
+    const failed = JSON.parse((await conveyor([...plugin, "run", "job.yaml", "--json"], { cwd })).stdout) as { id: string };
+    await writeFile(join(cwd, "job.yaml"), job(join(cwd, "fixed")));
+    const retried = await conveyor([...plugin, "runs", "retry", failed.id], { cwd });
+    expect(retried.code).toBe(2);
+    expect(retried.stderr).toContain(`use \`conveyor runs restart ${failed.id}\``);
+    const restarted = await conveyor([...plugin, "runs", "restart", failed.id, "--json"], { cwd });
+    expect(restarted.code).toBe(0);
+    expect(JSON.parse(restarted.stdout)).toMatchObject({ status: "succeeded", attempt: 2 });
+    expect((await readdir(join(cwd, "fixed"))).some((f) => f.endsWith(".jsonl"))).toBe(true);
+  });
+});
