@@ -18,6 +18,8 @@ export interface FaultSpec {
   afterBytes?: number;
   /** `latency`: milliseconds added before the request is handled. */
   ms?: number;
+  /** Fire on every Nth matching request only (e.g. 20: the 20th, 40th, …); `times` counts firings. */
+  every?: number;
 }
 
 export interface InjectedFault {
@@ -30,6 +32,8 @@ export interface InjectedFault {
 interface ActiveFault extends FaultSpec {
   id: number;
   remaining: number;
+  /** Matching requests seen, for `every`. */
+  seen: number;
 }
 
 const FAULT_TYPES: readonly FaultType[] = ["slow-down", "internal-error", "reset", "latency", "no-such-bucket"];
@@ -44,6 +48,7 @@ export function validateFaultSpec(input: unknown): FaultSpec {
   }
   if (spec.type === "latency" && !(typeof spec.ms === "number" && spec.ms >= 0)) throw new Error("A latency fault needs `ms` >= 0");
   if (spec.type === "no-such-bucket" && typeof spec.bucket !== "string") throw new Error("A no-such-bucket fault needs `bucket`");
+  if (spec.every !== undefined && !(Number.isInteger(spec.every) && spec.every > 0)) throw new Error("Fault `every` must be a positive integer");
   if (spec.afterBytes !== undefined && !(Number.isInteger(spec.afterBytes) && spec.afterBytes >= 0)) {
     throw new Error("Fault `afterBytes` must be an integer >= 0");
   }
@@ -59,7 +64,7 @@ export class FaultInjector {
   inject(spec: FaultSpec): number {
     const valid = validateFaultSpec(spec);
     const id = this.nextId++;
-    this.active.push({ ...valid, id, remaining: valid.times === "always" ? Infinity : (valid.times ?? 1) });
+    this.active.push({ ...valid, id, remaining: valid.times === "always" ? Infinity : (valid.times ?? 1), seen: 0 });
     return id;
   }
 
@@ -68,7 +73,7 @@ export class FaultInjector {
   }
 
   pending(): FaultSpec[] {
-    return this.active.map(({ id: _id, remaining: _r, ...spec }) => spec);
+    return this.active.map(({ id: _id, remaining: _r, seen: _s, ...spec }) => spec);
   }
 
   /** How many faults fired, optionally only of one type. */
@@ -77,21 +82,27 @@ export class FaultInjector {
   }
 
   /**
-   * Takes the faults that apply to this request, at most one per type, using up one of each
-   * one's `times`. The caller records each with `record()` when it actually fires.
+   * Takes the faults that apply to this request — at most a latency and one fault that decides
+   * the answer, so no fault is used up without firing — using up one of each one's `times`.
+   * The caller records each with `record()` when it actually fires.
    */
   take(operation: string, bucket: string | undefined): FaultSpec[] {
-    const taken = new Map<FaultType, ActiveFault>();
+    let latency: ActiveFault | undefined;
+    let answer: ActiveFault | undefined;
     for (const fault of this.active) {
-      if (taken.has(fault.type)) continue;
       if (fault.operation !== undefined && fault.operation !== operation) continue;
       if (fault.bucket !== undefined && fault.bucket !== bucket) continue;
-      taken.set(fault.type, fault);
+      const isLatency = fault.type === "latency";
+      if (isLatency ? latency : answer) continue;
+      if (fault.every !== undefined && ++fault.seen % fault.every !== 0) continue;
+      if (isLatency) latency = fault;
+      else answer = fault;
     }
-    for (const fault of taken.values()) fault.remaining -= 1;
+    const taken = [latency, answer].filter((f): f is ActiveFault => f !== undefined);
+    for (const fault of taken) fault.remaining -= 1;
     this.active = this.active.filter((f) => f.remaining > 0);
-    // Latency delays the request; whichever other fault is taken then decides the answer.
-    return [...taken.values()].sort((a, b) => Number(b.type === "latency") - Number(a.type === "latency"));
+    // Latency delays the request; the other fault then decides the answer.
+    return taken;
   }
 
   record(type: FaultType, operation: string, bucket: string | undefined): void {

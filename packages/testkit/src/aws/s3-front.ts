@@ -49,6 +49,8 @@ export interface S3Emulator {
   upstreamEndpoint: string;
   /** Uploads started but neither completed nor aborted. */
   pendingMultipartUploads(bucket?: string): PendingUpload[];
+  /** Every signed request that reached the front, oldest first (for counting calls in tests). */
+  readonly requests: ReadonlyArray<{ operation: string; bucket?: string; key?: string }>;
   createBucket(name: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -89,6 +91,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
   const dataDir = options.dataDir ?? (await mkdtemp(join(tmpdir(), "conveyor-s3-")));
   await mkdir(dataDir, { recursive: true });
   const faults = new FaultInjector();
+  const requests: Array<{ operation: string; bucket?: string; key?: string }> = [];
   const multipart = new MultipartTracker(dataDir);
   await multipart.loadExisting();
   const sse = new SseRegistry();
@@ -131,6 +134,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       const query = parseQuery(q < 0 ? "" : url.slice(q + 1));
       const method = req.method ?? "GET";
       const op = classifyS3Request(method, rawPath, query, req.headers);
+      requests.push({ operation: op.name, ...(op.bucket !== undefined ? { bucket: op.bucket } : {}), ...(op.key !== undefined ? { key: op.key } : {}) });
 
       if (req.headers["authorization"] && req.headers["x-amz-content-sha256"] === undefined) {
         throw s3Errors.invalidRequest("Missing required header for this request: x-amz-content-sha256");
@@ -190,6 +194,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       identities,
       clock: identities.clock,
       faults,
+      requests,
       upstreamEndpoint: `http://127.0.0.1:${s3rver.port}`,
       pendingMultipartUploads: (bucket) => multipart.list(bucket),
       createBucket,

@@ -29,6 +29,24 @@ describe("S3 front: faults", () => {
     expect(s3.faults.pending()).toEqual([]);
   });
 
+  it("fires on every Nth matching request with `every`, and logs each request", async () => {
+    s3.faults.inject({ type: "internal-error", every: 3, times: "always", operation: "PutObject" });
+    const start = s3.requests.length;
+    const results = [];
+    for (let i = 0; i < 7; i++) results.push(await put(client(), `every-${i}`).then(() => "ok", (e: Error) => e.name));
+    expect(results).toEqual(["ok", "ok", "InternalError", "ok", "ok", "InternalError", "ok"]);
+    expect(s3.requests.slice(start).map((r) => r.operation)).toEqual(Array(7).fill("PutObject"));
+    expect(s3.requests.at(-1)).toEqual({ operation: "PutObject", bucket: BUCKET, key: "every-6" });
+  });
+
+  it("lets one fault decide a request, so a second one waits for the next request instead of being used up", async () => {
+    s3.faults.inject({ type: "slow-down", operation: "PutObject" });
+    s3.faults.inject({ type: "internal-error", operation: "PutObject" });
+    expect(await put().then(() => "ok", (e: Error) => e.name)).toBe("SlowDown");
+    expect(await put().then(() => "ok", (e: Error) => e.name)).toBe("InternalError");
+    expect(await put().then(() => "ok", (e: Error) => e.name)).toBe("ok");
+  });
+
   it("answers 500 InternalError", async () => {
     s3.faults.inject({ type: "internal-error" });
     const error = await caught(client().send(new GetObjectCommand({ Bucket: BUCKET, Key: "k" })));
