@@ -14,6 +14,8 @@ export interface FaultSpec {
   operation?: string;
   /** Only requests to this bucket; required for `no-such-bucket`. */
   bucket?: string;
+  /** Only requests for object keys starting with this. */
+  key?: string;
   /** `reset`: bytes of the request body received before the connection is reset (default 0). */
   afterBytes?: number;
   /** `latency`: milliseconds added before the request is handled. */
@@ -86,12 +88,13 @@ export class FaultInjector {
    * the answer, so no fault is used up without firing — using up one of each one's `times`.
    * The caller records each with `record()` when it actually fires.
    */
-  take(operation: string, bucket: string | undefined): FaultSpec[] {
+  take(operation: string, bucket: string | undefined, key?: string): FaultSpec[] {
     let latency: ActiveFault | undefined;
     let answer: ActiveFault | undefined;
     for (const fault of this.active) {
       if (fault.operation !== undefined && fault.operation !== operation) continue;
       if (fault.bucket !== undefined && fault.bucket !== bucket) continue;
+      if (fault.key !== undefined && !(key ?? "").startsWith(fault.key)) continue;
       const isLatency = fault.type === "latency";
       if (isLatency ? latency : answer) continue;
       if (fault.every !== undefined && ++fault.seen % fault.every !== 0) continue;

@@ -142,7 +142,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       const verified = await verifySigV4({ method, rawPath, query, headers: req.headers }, { store: identities, service: "s3", region });
       if (!verified.ok) throw authError(verified, region);
 
-      for (const fault of faults.take(op.name, op.bucket)) await applyFault(req, res, fault, op);
+      for (const fault of faults.take(op.name, op.bucket, op.key)) await applyFault(req, res, fault, op);
 
       if (op.bucket !== undefined && !isValidBucketName(op.bucket)) throw s3Errors.invalidBucketName(op.bucket);
       const grants = identities.grantsOf(verified.identity);

@@ -47,6 +47,12 @@ describe("S3 front: faults", () => {
     expect(await put().then(() => "ok", (e: Error) => e.name)).toBe("ok");
   });
 
+  it("can target keys by prefix", async () => {
+    s3.faults.inject({ type: "slow-down", key: "only/", times: "always" });
+    expect(await put(client(), "other/x").then(() => "ok", (e: Error) => e.name)).toBe("ok");
+    expect(await put(client(), "only/x").then(() => "ok", (e: Error) => e.name)).toBe("SlowDown");
+  });
+
   it("answers 500 InternalError", async () => {
     s3.faults.inject({ type: "internal-error" });
     const error = await caught(client().send(new GetObjectCommand({ Bucket: BUCKET, Key: "k" })));
