@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { asConnectorError, EXIT_CODES, SecretRegistry } from "@conveyor/core";
 import { demoCommand } from "./commands/demo.js";
 import { emulatorsCommand } from "./commands/emulators.js";
+import { piiCommand } from "./commands/pii.js";
 import { pluginsCommand, schemaCommand } from "./commands/plugins.js";
 import { runCommand } from "./commands/run.js";
 import { runsCommand } from "./commands/runs.js";
@@ -30,6 +31,7 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
   for (const make of [pluginsCommand, schemaCommand, validateCommand, testConnectionCommand, runCommand, runsCommand, emulatorsCommand, demoCommand]) {
     program.addCommand(make(context).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
+  program.addCommand(piiCommand(io));
   try {
     await program.parseAsync([...argv], { from: "user" });
   } catch (error) {
