@@ -25,7 +25,11 @@ export function isAwsConnection(value: unknown): value is AwsConnection {
 /** The connection a destination was given, or a clear error when its credential is not an AWS one. */
 export function requireAwsConnection(value: unknown, destination: string): AwsConnection {
   if (isAwsConnection(value)) return value;
-  throw new ConnectorError({
+  throw awsCredentialRequired(destination);
+}
+
+export function awsCredentialRequired(destination: string): ConnectorError {
+  return new ConnectorError({
     code: "settings.invalid",
     category: "invalid-input",
     message: `${destination} needs an AWS credential (iam-role-to-role, aws-access-key or aws-assume-role) in the job's credential`,

@@ -84,7 +84,13 @@ export interface PluginContext {
  */
 export interface Credential<Resolved = unknown> {
   resolve(context: PluginContext): Promise<Resolved>;
-  test(context: PluginContext): Promise<ConnectionCheck[]>;
+  /** `scope` says where the destination will write, so a probe of the storage goes there. */
+  test(context: PluginContext, scope?: ConnectionScope): Promise<ConnectionCheck[]>;
+}
+
+/** Where a destination writes: its key prefix, for credentials whose test probes storage. */
+export interface ConnectionScope {
+  readonly prefix?: string;
 }
 
 /** Resolves the file stages a destination composes, by id, through the host (never by import). */
