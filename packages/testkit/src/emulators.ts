@@ -133,9 +133,12 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   };
 }
 
-/** Writes the `conveyor.config.yaml` holding the platform settings for this scenario. */
-export async function writeConveyorConfig(path: string, info: EmulatorsInfo): Promise<void> {
-  const platform: Record<string, string | boolean> = {
+/**
+ * The host-provided (platform) settings for this scenario, as a `PluginHost({ platform })` or
+ * `conveyor.config.yaml`'s `platform:` holds them.
+ */
+export function emulatorPlatform(info: EmulatorsInfo): Record<string, string | boolean> {
+  return {
     platform_role_arn: info.platform_role_arn,
     external_id: info.external_id,
     aws_access_key_id: info.access_key_id,
@@ -145,6 +148,11 @@ export async function writeConveyorConfig(path: string, info: EmulatorsInfo): Pr
     s3_endpoint: info.s3_endpoint,
     s3_force_path_style: true,
   };
+}
+
+/** Writes the `conveyor.config.yaml` holding the platform settings for this scenario. */
+export async function writeConveyorConfig(path: string, info: EmulatorsInfo): Promise<void> {
+  const platform = emulatorPlatform(info);
   // JSON-quoted strings are valid YAML double-quoted scalars, so no YAML library is needed.
   const lines = Object.entries(platform).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
   await writeFile(path, `# Written by \`conveyor emulators\`: platform settings for the local AWS emulators.\nplatform:\n${lines.join("\n")}\n`, "utf8");

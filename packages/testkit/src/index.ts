@@ -1,3 +1,4 @@
 export * from "./fixtures/customers.js";
 export * from "./aws/index.js";
 export * from "./emulators.js";
+export * from "./exports/index.js";

@@ -6,7 +6,8 @@ import { ConnectorError, createLogger, createRunContext, PluginHost, sleepFor, t
 import { roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugins, { AccessKeyCredential, AssumeRoleCredential } from "../src/index.js";
-import { DIRECT_EXTERNAL_ID, DIRECT_ROLE, platformOf } from "./emulator-platform.js";
+import { emulatorPlatform as platformOf } from "@conveyor/testkit";
+import { DIRECT_EXTERNAL_ID, DIRECT_ROLE } from "./direct-role.js";
 
 let emulators: RunningEmulators;
 let hostArn: string;

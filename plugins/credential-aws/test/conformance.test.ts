@@ -4,7 +4,8 @@ import { roleFromPolicies, startEmulators, type RunningEmulators } from "@convey
 import { describeCredential } from "@conveyor/testkit/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { accessKeyPlugin, assumeRolePlugin } from "../src/index.js";
-import { DIRECT_EXTERNAL_ID, DIRECT_ROLE, platformOf } from "./emulator-platform.js";
+import { emulatorPlatform as platformOf } from "@conveyor/testkit";
+import { DIRECT_EXTERNAL_ID, DIRECT_ROLE } from "./direct-role.js";
 
 let emulators: RunningEmulators;
 /** A user with fixed keys, so the fixture settings can name them before the emulators start. */

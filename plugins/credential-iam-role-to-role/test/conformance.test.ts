@@ -4,7 +4,7 @@ import { startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { describeCredential } from "@conveyor/testkit/conformance";
 import { afterAll, beforeAll } from "vitest";
 import plugin from "../src/index.js";
-import { platformOf } from "./emulator-platform.js";
+import { emulatorPlatform as platformOf } from "@conveyor/testkit";
 
 let emulators: RunningEmulators;
 beforeAll(async () => {

@@ -15,7 +15,7 @@ import {
 import { roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugin, { RoleToRoleCredential } from "../src/index.js";
-import { platformOf } from "./emulator-platform.js";
+import { emulatorPlatform as platformOf } from "@conveyor/testkit";
 
 let emulators: RunningEmulators;
 beforeAll(async () => {

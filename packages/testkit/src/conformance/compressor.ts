@@ -16,7 +16,7 @@ export interface CompressorFixtures extends SettingsFixtures {
 
 /** The compressor contract: naming, lossless round trip, streaming, errors. */
 export function describeCompressor(plugin: ConnectorPlugin, fixtures: CompressorFixtures): void {
-  const make = () => hostWith(plugin, [], platformOf(fixtures)).createSync<Compressor>("compressor", plugin.id, fixtures.settings);
+  const make = () => hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures)).createSync<Compressor>("compressor", plugin.id, fixtures.settings);
   const inputs = () => [
     bufferFile("exports_2025_01_31/0000001.csv", Buffer.from("id,name\n1,Åsa\n2,\"Le, Count\"\n")),
     bufferFile("exports_2025_01_31/0000002.csv", Buffer.from("id,name\n3,Zoë\n")),

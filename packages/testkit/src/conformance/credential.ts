@@ -14,7 +14,7 @@ export interface CredentialFixtures extends SettingsFixtures {
 /** The credential contract: resolves to something that works, tests itself, fails clearly. */
 export function describeCredential(plugin: ConnectorPlugin, fixtures: CredentialFixtures): void {
   const make = async (settings: unknown) => {
-    const host = hostWith(plugin, [], platformOf(fixtures));
+    const host = hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures));
     const credential = await host.create<Credential>("credential", plugin.id, settings, { path: "credential.settings" });
     const context = createRunContext(host, { runId: "conformance", container: host.createRunContainer("conformance") });
     return { credential, context };

@@ -12,6 +12,8 @@ export interface InvalidSettingsCase {
 export interface SettingsFixtures {
   /** Settings that must be accepted. */
   settings: unknown;
+  /** Other plugins the plugin needs loaded: stages it composes, the credential it uses. */
+  plugins?: readonly ConnectorPlugin[];
   /** Settings that must be refused, each naming its setting. */
   invalidSettings?: InvalidSettingsCase[];
   /**
@@ -59,7 +61,7 @@ export function describeDefinition(plugin: ConnectorPlugin, kind: PluginKind, fi
     });
 
     it("accepts its fixture settings", async () => {
-      const host = hostWith(plugin, [], platformOf(fixtures));
+      const host = hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures));
       expect(await host.validate(kind, plugin.id, fixtures.settings, "settings")).toEqual(
         expect.not.arrayContaining([expect.objectContaining({ severity: "error" })]),
       );
@@ -67,7 +69,7 @@ export function describeDefinition(plugin: ConnectorPlugin, kind: PluginKind, fi
 
     for (const bad of fixtures.invalidSettings ?? []) {
       it(`refuses settings where ${bad.why}, naming ${bad.path || "the settings"}`, async () => {
-        const host = hostWith(plugin, [], platformOf(fixtures));
+        const host = hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures));
         const error = await host.create(kind, plugin.id, bad.settings, { path: "settings" }).catch((e: unknown) => e);
         expect(ConnectorError.is(error), "a ConnectorError").toBe(true);
         expect((error as ConnectorError).category).toBe("invalid-input");

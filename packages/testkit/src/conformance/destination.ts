@@ -14,8 +14,6 @@ import { customerRows, customerSchema } from "../fixtures/customers.js";
 import { describeDefinition, hostWith, platformOf, type SettingsFixtures } from "./definition.js";
 
 export interface DestinationFixtures extends SettingsFixtures {
-  /** Plugins the destination composes or uses: stages, its credential. */
-  plugins?: readonly ConnectorPlugin[];
   /** The job's credential, when the destination needs one. */
   credential?: { plugin: string; settings: unknown };
   schema?: Schema;

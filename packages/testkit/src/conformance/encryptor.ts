@@ -11,7 +11,7 @@ export interface EncryptorFixtures extends SettingsFixtures {
 
 /** The encryptor contract: naming, round trip through decryption, streaming, errors. */
 export function describeEncryptor(plugin: ConnectorPlugin, fixtures: EncryptorFixtures): void {
-  const make = () => hostWith(plugin, [], platformOf(fixtures)).createSync<Encryptor>("encryptor", plugin.id, fixtures.settings);
+  const make = () => hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures)).createSync<Encryptor>("encryptor", plugin.id, fixtures.settings);
 
   describe(`encryptor "${plugin.id}" conformance`, () => {
     describeDefinition(plugin, "encryptor", fixtures);

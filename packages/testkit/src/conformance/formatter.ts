@@ -24,7 +24,7 @@ export interface FormatterFixtures extends SettingsFixtures {
 export function describeFormatter(plugin: ConnectorPlugin, fixtures: FormatterFixtures): void {
   const schema = fixtures.schema ?? customerSchema;
   const rows = fixtures.rows ?? customerRows;
-  const make = () => hostWith(plugin, [], platformOf(fixtures)).createSync<Formatter>("formatter", plugin.id, fixtures.settings);
+  const make = () => hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures)).createSync<Formatter>("formatter", plugin.id, fixtures.settings);
 
   describe(`formatter "${plugin.id}" conformance`, () => {
     describeDefinition(plugin, "formatter", fixtures);

@@ -1,0 +1,2 @@
+export { decryptPgp, unpackObjects, type UnpackOptions } from "./unpack.js";
+export { countRows, parseDelimited, parseParquet } from "./parse.js";
