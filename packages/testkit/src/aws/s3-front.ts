@@ -34,6 +34,8 @@ export interface S3EmulatorOptions {
   region?: string;
   /** Buckets created at start. */
   buckets?: string[];
+  /** Access point aliases (`name-…-s3alias`) and the bucket each one reaches. */
+  accessPoints?: Record<string, string>;
 }
 
 export interface S3Emulator {
@@ -52,6 +54,8 @@ export interface S3Emulator {
   /** Every signed request that reached the front, oldest first (for counting calls in tests). */
   readonly requests: ReadonlyArray<{ operation: string; bucket?: string; key?: string }>;
   createBucket(name: string): Promise<void>;
+  /** An access point alias for a bucket: requests to the alias reach the bucket, under its grants. */
+  createAccessPoint(alias: string, bucket: string): void;
   close(): Promise<void>;
 }
 
@@ -92,6 +96,13 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
   await mkdir(dataDir, { recursive: true });
   const faults = new FaultInjector();
   const requests: Array<{ operation: string; bucket?: string; key?: string }> = [];
+  const accessPoints = new Map<string, string>();
+  /** A path-style URL naming an access point alias, rewritten to its bucket. */
+  const viaAccessPoint = (url: string): string => {
+    const match = /^\/([^/?]+-s3alias)(?=[/?]|$)/.exec(url);
+    const bucket = match ? accessPoints.get(match[1]!) : undefined;
+    return bucket ? `/${bucket}${url.slice(match![0].length)}` : url;
+  };
   const multipart = new MultipartTracker(dataDir);
   await multipart.loadExisting();
   const sse = new SseRegistry();
@@ -125,21 +136,24 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     };
 
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
-      const url = req.url ?? "/";
-      if (url.startsWith(CONTROL_PREFIX)) {
+      const signed = req.url ?? "/";
+      if (signed.startsWith(CONTROL_PREFIX)) {
         return handleControl(req, res, { clock: identities.clock, faults, pendingMultipartUploads: () => multipart.list() });
       }
-      const q = url.indexOf("?");
-      const rawPath = q < 0 ? url : url.slice(0, q);
-      const query = parseQuery(q < 0 ? "" : url.slice(q + 1));
+      const q = signed.indexOf("?");
+      const signedPath = q < 0 ? signed : signed.slice(0, q);
+      const query = parseQuery(q < 0 ? "" : signed.slice(q + 1));
       const method = req.method ?? "GET";
+      // The signature covers the path as sent (an access point alias); the rest works on the bucket.
+      req.url = viaAccessPoint(signed);
+      const rawPath = q < 0 ? req.url : req.url.slice(0, req.url.indexOf("?"));
       const op = classifyS3Request(method, rawPath, query, req.headers);
       requests.push({ operation: op.name, ...(op.bucket !== undefined ? { bucket: op.bucket } : {}), ...(op.key !== undefined ? { key: op.key } : {}) });
 
       if (req.headers["authorization"] && req.headers["x-amz-content-sha256"] === undefined) {
         throw s3Errors.invalidRequest("Missing required header for this request: x-amz-content-sha256");
       }
-      const verified = await verifySigV4({ method, rawPath, query, headers: req.headers }, { store: identities, service: "s3", region });
+      const verified = await verifySigV4({ method, rawPath: signedPath, query, headers: req.headers }, { store: identities, service: "s3", region });
       if (!verified.ok) throw authError(verified, region);
 
       for (const fault of faults.take(op.name, op.bucket, op.key)) await applyFault(req, res, fault, op);
@@ -184,6 +198,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       listening.listen(options.port ?? 0, "127.0.0.1", () => resolve());
     });
     for (const bucket of options.buckets ?? []) await createBucket(bucket);
+    for (const [alias, bucket] of Object.entries(options.accessPoints ?? {})) accessPoints.set(alias, bucket);
     const port = (listening.address() as AddressInfo).port;
 
     return {
@@ -198,6 +213,7 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       upstreamEndpoint: `http://127.0.0.1:${s3rver.port}`,
       pendingMultipartUploads: (bucket) => multipart.list(bucket),
       createBucket,
+      createAccessPoint: (alias, bucket) => void accessPoints.set(alias, bucket),
       close,
     };
   } catch (error) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  GetObjectCommand,
   CompleteMultipartUploadCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
@@ -68,5 +69,19 @@ describe("S3 front: tags, SSE headers, bucket names", () => {
     await client().send(new PutObjectCommand({ Bucket: "fresh.bucket-1", Key: "k", Body: "x" }));
     const error = await caught(client().send(new PutObjectCommand({ Bucket: "never-created", Key: "k", Body: "x" })));
     expect(error.name).toBe("NoSuchBucket");
+  });
+});
+
+describe("S3 front: access point aliases", () => {
+  it("serves a bucket through its access point alias, signed for the alias, under the bucket's grants", async () => {
+    s3.createAccessPoint("exports-ap-1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o-s3alias", BUCKET);
+    const viaAlias = "exports-ap-1a2b3c4d5e6f7g8h9i0j1k2l3m4n5o-s3alias";
+    await client().send(new PutObjectCommand({ Bucket: viaAlias, Key: "through-alias.txt", Body: "hello" }));
+    const read = await client().send(new GetObjectCommand({ Bucket: BUCKET, Key: "through-alias.txt" }));
+    expect(await read.Body!.transformToString()).toBe("hello");
+    const writer = identities.createUser("alias-writer", [{ actions: ["s3:PutObject"], resource: `${BUCKET}/allowed/*` }]);
+    const limited = s3Client(s3.endpoint, creds(writer));
+    await limited.send(new PutObjectCommand({ Bucket: viaAlias, Key: "allowed/x.txt", Body: "x" }));
+    expect((await caught(limited.send(new PutObjectCommand({ Bucket: viaAlias, Key: "elsewhere/x.txt", Body: "x" })))).name).toBe("AccessDenied");
   });
 });
