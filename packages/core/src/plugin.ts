@@ -5,7 +5,7 @@ import type { Problem } from "./settings/problems.js";
 /** The plugin API this core implements; a plugin declaring another is refused. */
 export const API_VERSION = 1;
 
-export const PLUGIN_KINDS = ["credential", "destination", "formatter", "compressor", "encryptor"] as const;
+export const PLUGIN_KINDS = ["credential", "destination", "formatter", "compressor", "encryptor", "notifier"] as const;
 export type PluginKind = (typeof PLUGIN_KINDS)[number];
 
 export interface StageReference {
@@ -14,6 +14,11 @@ export interface StageReference {
   settings: unknown;
   /** A setting of the composing plugin that problems are reported under, e.g. `pgp_public_key`. */
   path: string;
+  /**
+   * Stage settings the composing plugin passes through under its own names
+   * (`{ quote_mode: "quote_mode" }`): their problems are reported there instead of at `path`.
+   */
+  settingPaths?: Record<string, string>;
 }
 
 /** The one definition object every plugin package exports. */
