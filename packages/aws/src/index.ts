@@ -13,3 +13,5 @@ export * from "./bucket-schema.js";
 export * from "./external-id-check.js";
 export * from "./checks.js";
 export * from "./s3-transient.js";
+export * from "./part-sizes.js";
+export * from "./multipart-upload.js";
