@@ -1,14 +1,18 @@
 /**
- * S3 + STS started together with the ready-made scenario of the demo and the docs: the host's
- * base credentials assume a platform role, which assumes the customer's role with an External
- * ID; the customer role may write to the bucket under any prefix; an admin reads everything.
+ * S3 + STS + AMC started together with the ready-made scenario of the demo and the docs: the
+ * host's base credentials assume a platform role, which assumes the customer's role with an
+ * External ID; the customer role may write to the bucket under any prefix; an admin reads
+ * everything. The host's base credentials also write to the AMC staging bucket, which the
+ * emulated AMC's data-upload account may read.
  */
 import { randomBytes } from "node:crypto";
 import { writeFile } from "node:fs/promises";
 import { IdentityStore, roleFromPolicies } from "./aws/identities.js";
+import { grantsFromPolicy } from "./aws/policy.js";
 import type { EmulatorClock } from "./aws/clock.js";
 import { startS3Emulator, type S3Emulator } from "./aws/s3-front.js";
 import { startStsEmulator, type StsEmulator } from "./aws/sts.js";
+import { startAmcEmulator, type AmcEmulator } from "./amc/server.js";
 
 export interface StartEmulatorsOptions {
   /** s3rver's data directory; default a temp directory removed on close. */
@@ -22,6 +26,10 @@ export interface StartEmulatorsOptions {
   bucket?: string;
   /** Default a random `conveyor-…` id. */
   externalId?: string;
+  /** The AMC emulator's port (LwA on the same server); default `port + 2` when `port` is given, else a free one. */
+  amcPort?: number;
+  /** The AMC staging bucket; default `conveyor-amc-uploads`. */
+  amcBucket?: string;
 }
 
 /** Exactly the keys `conveyor emulators --json` prints. */
@@ -38,15 +46,26 @@ export interface EmulatorsInfo {
   admin_access_key_id: string;
   admin_secret_access_key: string;
   data_dir: string;
+  amc_endpoint: string;
+  lwa_endpoint: string;
+  amc_instance_id: string;
+  amc_account_id: string;
+  advertiser_id: string;
+  lwa_client_id: string;
+  lwa_client_secret: string;
+  lwa_refresh_token: string;
+  amc_data_upload_account_id: string;
+  amc_bucket: string;
 }
 
 export interface RunningEmulators {
   info: EmulatorsInfo;
   s3: S3Emulator;
   sts: StsEmulator;
+  amc: AmcEmulator;
   identities: IdentityStore;
   clock: EmulatorClock;
-  /** Stops both servers and s3rver's process; removes the data directory if it was a temp one. */
+  /** Stops the servers and s3rver's process; removes the data directory if it was a temp one. */
   close(): Promise<void>;
 }
 
@@ -68,13 +87,29 @@ export function customerPermissionPolicy(bucket: string) {
   };
 }
 
+/** What the host's base credentials may do in the AMC staging bucket: stage, tag, read back, clean up. */
+export function amcStagingPolicy(bucket: string) {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow" as const,
+        Action: ["s3:PutObject", "s3:PutObjectTagging", "s3:GetObject", "s3:GetObjectTagging", "s3:DeleteObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+        Resource: `arn:aws:s3:::${bucket}/*`,
+      },
+      { Effect: "Allow" as const, Action: ["s3:ListBucket", "s3:GetBucketLocation", "s3:ListBucketMultipartUploads"], Resource: `arn:aws:s3:::${bucket}` },
+    ],
+  };
+}
+
 export async function startEmulators(options: StartEmulatorsOptions = {}): Promise<RunningEmulators> {
   const region = options.region ?? "us-east-1";
   const bucket = options.bucket ?? "conveyor-exports";
+  const amcBucket = options.amcBucket ?? "conveyor-amc-uploads";
   const externalId = options.externalId ?? `conveyor-${randomBytes(8).toString("hex")}`;
   const identities = new IdentityStore({ accountId: PLATFORM_ACCOUNT });
 
-  const host = identities.createUser("conveyor-host");
+  const host = identities.createUser("conveyor-host", grantsFromPolicy(amcStagingPolicy(amcBucket)));
   const admin = identities.createUser("emulator-admin", [{ actions: ["s3:*"], resource: "*" }]);
   const platformRoleArn = `arn:aws:iam::${PLATFORM_ACCOUNT}:role/conveyor-platform`;
   const customerRoleArn = `arn:aws:iam::${CUSTOMER_ACCOUNT}:role/conveyor-customer-export`;
@@ -95,7 +130,7 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
   );
 
   const s3 = await startS3Emulator({
-    identities, region, buckets: [bucket],
+    identities, region, buckets: [bucket, amcBucket],
     ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
     ...(options.port === undefined ? {} : { port: options.port }),
   });
@@ -105,6 +140,14 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
     sts = await startStsEmulator({ identities, region, ...(stsPort === undefined ? {} : { port: stsPort }) });
   } catch (error) {
     await s3.close();
+    throw error;
+  }
+  let amc: AmcEmulator;
+  try {
+    const amcPort = options.amcPort ?? (options.port === undefined ? undefined : options.port + 2);
+    amc = await startAmcEmulator({ s3, buckets: [amcBucket], ...(amcPort === undefined ? {} : { port: amcPort }) });
+  } catch (error) {
+    await Promise.all([sts.close(), s3.close()]);
     throw error;
   }
 
@@ -122,13 +165,25 @@ export async function startEmulators(options: StartEmulatorsOptions = {}): Promi
       admin_access_key_id: admin.accessKeyId,
       admin_secret_access_key: admin.secretAccessKey,
       data_dir: s3.dataDir,
+      amc_endpoint: amc.endpoint,
+      lwa_endpoint: amc.lwaEndpoint,
+      amc_instance_id: amc.instanceId,
+      amc_account_id: amc.accountId,
+      advertiser_id: amc.advertiserId,
+      lwa_client_id: amc.lwa.clientId,
+      lwa_client_secret: amc.lwa.clientSecret,
+      lwa_refresh_token: amc.lwa.refreshToken,
+      amc_data_upload_account_id: amc.dataUploadAccountId,
+      amc_bucket: amcBucket,
     },
     s3,
     sts,
+    amc,
     identities,
     clock: identities.clock,
     async close() {
-      await Promise.all([sts.close(), s3.close()]);
+      await Promise.all([amc.close(), sts.close()]);
+      await s3.close();
     },
   };
 }
@@ -150,10 +205,54 @@ export function emulatorPlatform(info: EmulatorsInfo): Record<string, string | b
   };
 }
 
-/** Writes the `conveyor.config.yaml` holding the platform settings for this scenario. */
+/** The AMC marketplace of the scenario (amazon.com). */
+export const EMULATOR_MARKETPLACE_ID = "ATVPDKIKX0DER";
+
+/**
+ * The named connection `new_amc_auth` of the seed's workflows (`result_connection: new_amc_auth`):
+ * the LwA credentials, the AMC instance and account, and the S3 credential of the staging bucket.
+ */
+export function emulatorAmcConnection(info: EmulatorsInfo): Record<string, unknown> {
+  return {
+    type: "amazon_marketing_cloud",
+    lwa_client_id: info.lwa_client_id,
+    lwa_client_secret: info.lwa_client_secret,
+    lwa_refresh_token: info.lwa_refresh_token,
+    lwa_endpoint: info.lwa_endpoint,
+    amc_endpoint: info.amc_endpoint,
+    amc_instance_id: info.amc_instance_id,
+    amc_account_id: info.amc_account_id,
+    marketplace_id: EMULATOR_MARKETPLACE_ID,
+    s3_credential: {
+      plugin: "aws-access-key",
+      settings: {
+        access_key_id: info.access_key_id,
+        secret_access_key: info.secret_access_key,
+        bucket: info.amc_bucket,
+        endpoint: info.s3_endpoint,
+        force_path_style: true,
+        region: info.region,
+      },
+    },
+  };
+}
+
+/** Block-style YAML of plain values; JSON-quoted scalars are valid YAML, so no YAML library is needed. */
+function yamlLines(value: Record<string, unknown>, indent: string): string[] {
+  return Object.entries(value).flatMap(([k, v]) =>
+    v !== null && typeof v === "object" ? [`${indent}${k}:`, ...yamlLines(v as Record<string, unknown>, `${indent}  `)] : [`${indent}${k}: ${JSON.stringify(v)}`]);
+}
+
+/** Writes the `conveyor.config.yaml` holding the platform settings and the `new_amc_auth` connection of this scenario. */
 export async function writeConveyorConfig(path: string, info: EmulatorsInfo): Promise<void> {
-  const platform = emulatorPlatform(info);
-  // JSON-quoted strings are valid YAML double-quoted scalars, so no YAML library is needed.
-  const lines = Object.entries(platform).map(([k, v]) => `  ${k}: ${JSON.stringify(v)}`);
-  await writeFile(path, `# Written by \`conveyor emulators\`: platform settings for the local AWS emulators.\nplatform:\n${lines.join("\n")}\n`, "utf8");
+  const text = [
+    "# Written by `conveyor emulators`: platform settings for the local AWS emulators.",
+    "platform:",
+    ...yamlLines(emulatorPlatform(info), "  "),
+    "# The AMC / Login with Amazon emulator, as the connection the seed's workflows name.",
+    "connections:",
+    "  new_amc_auth:",
+    ...yamlLines(emulatorAmcConnection(info), "    "),
+  ];
+  await writeFile(path, `${text.join("\n")}\n`, "utf8");
 }

@@ -1,4 +1,5 @@
 export * from "./fixtures/customers.js";
 export * from "./aws/index.js";
+export * from "./amc/index.js";
 export * from "./emulators.js";
 export * from "./exports/index.js";

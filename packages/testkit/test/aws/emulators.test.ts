@@ -3,6 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import { HeadBucketCommand, ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { fromTemporaryCredentials } from "@aws-sdk/credential-providers";
 import { startEmulators, writeConveyorConfig, type RunningEmulators } from "../../src/index.js";
@@ -11,6 +12,8 @@ import { caught, s3Client } from "./helpers.js";
 const INFO_KEYS = [
   "s3_endpoint", "sts_endpoint", "region", "bucket", "platform_role_arn", "customer_role_arn", "external_id",
   "access_key_id", "secret_access_key", "admin_access_key_id", "admin_secret_access_key", "data_dir",
+  "amc_endpoint", "lwa_endpoint", "amc_instance_id", "amc_account_id", "advertiser_id", "lwa_client_id", "lwa_client_secret",
+  "lwa_refresh_token", "amc_data_upload_account_id", "amc_bucket",
 ];
 
 describe("startEmulators: the ready-made scenario", () => {
@@ -50,7 +53,7 @@ describe("startEmulators: the ready-made scenario", () => {
     const upstream = emulators.s3.upstreamEndpoint;
     await emulators.close();
     emulators = undefined;
-    for (const url of [info.s3_endpoint, info.sts_endpoint, upstream]) await expect(fetch(url)).rejects.toThrow();
+    for (const url of [info.s3_endpoint, info.sts_endpoint, upstream, info.amc_endpoint]) await expect(fetch(url)).rejects.toThrow();
     expect(existsSync(info.data_dir)).toBe(false);
   });
 
@@ -65,8 +68,9 @@ describe("startEmulators: the ready-made scenario", () => {
     await writeConveyorConfig(path, info);
     const text = await readFile(path, "utf8");
     expect(text).toContain("platform:\n");
+    const [platformPart, connectionsPart] = text.split("connections:\n");
     const lines = Object.fromEntries(
-      text.split("\n").filter((l) => l.startsWith("  ")).map((l) => {
+      platformPart!.split("\n").filter((l) => l.startsWith("  ")).map((l) => {
         const [k, ...v] = l.trim().split(": ");
         return [k, JSON.parse(v.join(": "))];
       }),
@@ -81,8 +85,66 @@ describe("startEmulators: the ready-made scenario", () => {
       s3_endpoint: info.s3_endpoint,
       s3_force_path_style: true,
     });
+    // The seed's `result_connection: new_amc_auth`, as a named connection (JSON scalars are YAML scalars).
+    expect(connectionsPart).toBe([
+      "  new_amc_auth:",
+      '    type: "amazon_marketing_cloud"',
+      `    lwa_client_id: ${JSON.stringify(info.lwa_client_id)}`,
+      `    lwa_client_secret: ${JSON.stringify(info.lwa_client_secret)}`,
+      `    lwa_refresh_token: ${JSON.stringify(info.lwa_refresh_token)}`,
+      `    lwa_endpoint: "${info.amc_endpoint}/auth/o2/token"`,
+      `    amc_endpoint: "${info.amc_endpoint}"`,
+      `    amc_instance_id: "${info.amc_instance_id}"`,
+      `    amc_account_id: "${info.amc_account_id}"`,
+      '    marketplace_id: "ATVPDKIKX0DER"',
+      "    s3_credential:",
+      '      plugin: "aws-access-key"',
+      "      settings:",
+      `        access_key_id: "${info.access_key_id}"`,
+      `        secret_access_key: ${JSON.stringify(info.secret_access_key)}`,
+      '        bucket: "conveyor-amc-uploads"',
+      `        endpoint: "${info.s3_endpoint}"`,
+      "        force_path_style: true",
+      '        region: "us-east-1"',
+      "",
+    ].join("\n"));
     await emulators.close();
     emulators = undefined;
     expect(existsSync(join(dir, "data"))).toBe(true);
+  });
+
+  it("the host's base credentials stage a tagged file in amc_bucket, and the emulated AMC ingests it", async () => {
+    emulators = await startEmulators();
+    const { info } = emulators;
+    expect(info).toMatchObject({
+      lwa_endpoint: `${info.amc_endpoint}/auth/o2/token`, amc_bucket: "conveyor-amc-uploads",
+      amc_instance_id: expect.stringMatching(/^amc[a-z0-9]{8}$/), amc_account_id: expect.stringMatching(/^ENTITY/),
+      amc_data_upload_account_id: expect.stringMatching(/^\d{12}$/), advertiser_id: expect.stringMatching(/^\d+$/),
+    });
+    const host = s3Client(info.s3_endpoint, { accessKeyId: info.access_key_id, secretAccessKey: info.secret_access_key });
+    await host.send(new PutObjectCommand({
+      Bucket: info.amc_bucket, Key: "amc/part-1.csv.gz", Body: gzipSync("email\n" + "a".repeat(64) + "\n"), Tagging: `instanceId=${info.amc_instance_id}`,
+    }));
+    const form = new URLSearchParams({ grant_type: "refresh_token", refresh_token: info.lwa_refresh_token, client_id: info.lwa_client_id, client_secret: info.lwa_client_secret });
+    const { access_token } = (await (await fetch(info.lwa_endpoint, { method: "POST", body: form })).json()) as { access_token: string };
+    const call = (path: string, body: unknown) => fetch(`${info.amc_endpoint}/amc/advertiserData/${info.amc_instance_id}${path}`, {
+      method: "POST", body: JSON.stringify(body),
+      headers: {
+        authorization: `Bearer ${access_token}`, "content-type": "application/json", "amazon-advertising-api-clientid": info.lwa_client_id,
+        "amazon-advertising-api-advertiserid": info.amc_account_id, "amazon-advertising-api-marketplaceid": "ATVPDKIKX0DER",
+      },
+    });
+    const columns = [{ name: "email", columnType: "DIMENSION", dataType: "STRING", externalUserIdType: { hashedPii: "EMAIL" } }];
+    expect((await call("/dataSets", { dataSet: { dataSetId: "emails", columns } })).status).toBe(200);
+    const upload = await call("/uploads/emails", {
+      updateStrategy: "ADDITIVE", compressionFormat: "GZIP", fileFormat: { csvDataFormat: {} },
+      dataSource: { sourceS3Bucket: info.amc_bucket, sourceS3Prefix: "amc/" },
+    });
+    expect(upload.status).toBe(200);
+    await emulators.amc.finishJobs();
+    expect((await emulators.amc.uploads("emails"))[0]).toMatchObject({ status: "SUCCESS", metrics: { OutputRowCount: 1 } });
+    expect(await emulators.amc.rows("emails")).toEqual([{ email: "a".repeat(64), user_id: expect.any(String) }]);
+    await emulators.close();
+    emulators = undefined;
   });
 });

@@ -1,0 +1,10 @@
+export { startAmcEmulator, type AmcEmulator, type AmcEmulatorOptions, type AmcRequestRecord } from "./server.js";
+export { AMC_OPERATIONS, AmcFaults, validateAmcFault, type AmcFaultSpec, type AmcFaultType, type FiredAmcFault } from "./faults.js";
+export { LwaStore, type LwaClient } from "./lwa.js";
+export type { Column, DataSet, HashedPiiType } from "./datasets.js";
+export type { Row, UpdateStrategy } from "./rows.js";
+export type { UploadView, UploadStatus } from "./uploads.js";
+export type { DeletionView } from "./deletions.js";
+export type { AudienceView, AudienceStatus } from "./audiences.js";
+export type { JobDelays } from "./jobs.js";
+export { SUPPORTED_QUERY } from "./query.js";
