@@ -51,6 +51,18 @@ describe("PluginHost", () => {
     expect(typeof made.logger.info).toBe("function");
   });
 
+  it("says where a missing host setting comes from", async () => {
+    const host = new PluginHost({ platform: {} });
+    host.add({ ...greeter, platformSettings: z.object({ external_id: z.string() }) }, "test");
+    expect(await host.validate("destination", "greeter", { greeting: "hi" }, "destination.settings")).toEqual([
+      {
+        path: "platform.external_id",
+        message: 'is required (string) (for the destination plugin "greeter"); the host sets it in conveyor.config.yaml under platform.external_id or as CONVEYOR_EXTERNAL_ID',
+        severity: "error",
+      },
+    ]);
+  });
+
   it("gives each instance its own settings (nothing run-scoped is a singleton)", async () => {
     const host = new PluginHost();
     host.add(greeter, "test");
@@ -138,15 +150,15 @@ describe("composed stages", () => {
     apiVersion: API_VERSION,
     displayName: "Strict",
     description: "An encryptor whose key must start with KEY.",
-    settings: z.object({ key: z.string() }),
+    settings: z.object({ key: z.string(), mode: z.enum(["fast", "safe"]).optional() }),
     check: (s) => (s.key.startsWith("KEY") ? [] : [{ path: "key", message: "is not a key", severity: "error" as const }]),
     register() {},
   });
   const composer = definePlugin({
     ...greeter,
     id: "composer",
-    settings: z.object({ greeting: z.string(), public_key: z.string().optional(), stage: z.string().default("strict-stage") }),
-    composes: (s) => (s.public_key ? [{ kind: "encryptor" as const, id: s.stage, settings: { key: s.public_key }, path: "public_key" }] : []),
+    settings: z.object({ greeting: z.string(), public_key: z.string().optional(), stage: z.string().default("strict-stage"), mode: z.string().optional() }),
+    composes: (s) => (s.public_key ? [{ kind: "encryptor" as const, id: s.stage, settings: { key: s.public_key, mode: s.mode }, path: "public_key", settingPaths: { mode: "encryption_mode" } }] : []),
   });
 
   it("validates the settings of the stages a plugin composes, reported under the composing setting", async () => {
@@ -159,6 +171,9 @@ describe("composed stages", () => {
     ]);
     expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "KEY", stage: "gone" }, "destination.settings")).toEqual([
       { path: "destination.settings.public_key", message: 'needs the encryptor plugin "gone", which is not loaded', severity: "error" },
+    ]);
+    expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "KEY", mode: "slow" }, "destination.settings")).toEqual([
+      { path: "destination.settings.encryption_mode", message: 'must be one of "fast", "safe"', severity: "error" },
     ]);
   });
 });

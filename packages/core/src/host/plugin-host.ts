@@ -165,7 +165,12 @@ export class PluginHost {
     const user = await validateSettings(plugin, raw, path, env);
     const platform = validatePlatformSettings(plugin, this.platform, env);
     const stages = user.value === undefined ? [] : await this.validateStages(plugin, user.value, path);
-    return [...user.problems, ...platform.problems, ...stages];
+    // A stage may say what the composing plugin says too: each problem once.
+    const seen = new Set<string>();
+    return [...user.problems, ...platform.problems, ...stages].filter((p) => {
+      const key = `${p.severity}|${p.path}|${p.message}`;
+      return !seen.has(key) && seen.add(key) !== undefined;
+    });
   }
 
   /** Problems of the stages a plugin composes, reported under the composing plugin's settings. */
@@ -179,8 +184,12 @@ export class PluginHost {
         continue;
       }
       const result = await validateSettings(found.plugin, stage.settings, "", { secrets: this.secrets });
-      // A stage's own paths are replaced by the composing setting: that is what the user typed.
-      problems.push(...result.problems.map((p) => ({ ...p, path: at })));
+      // A stage's own paths become the composing plugin's settings: that is what the user typed.
+      for (const problem of result.problems) {
+        const [head = "", ...rest] = problem.path.split(".");
+        const own = stage.settingPaths?.[head];
+        problems.push({ ...problem, path: own === undefined ? at : [path, own, ...rest].join(".") });
+      }
     }
     return problems;
   }

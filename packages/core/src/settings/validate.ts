@@ -42,5 +42,12 @@ export function validatePlatformSettings(
   const resolved = resolveReferences(raw, environment, path);
   if (resolved.problems.length > 0) return { problems: resolved.problems };
   const parsed = plugin.platformSettings.safeParse(resolved.value, { reportInput: true });
-  return parsed.success ? { value: parsed.data, problems: [] } : { problems: problemsFromZod(parsed.error, path) };
+  if (parsed.success) return { value: parsed.data, problems: [] };
+  // The user did not type these: say where the host takes them from.
+  const problems = problemsFromZod(parsed.error, path).map((p) => {
+    const key = p.path.slice(path.length + 1).split(".")[0] ?? "";
+    const where = key ? `; the host sets it in conveyor.config.yaml under platform.${key} or as CONVEYOR_${key.toUpperCase()}` : "";
+    return { ...p, message: `${p.message} (for the ${plugin.kind} plugin "${plugin.id}")${where}` };
+  });
+  return { problems };
 }
