@@ -16,6 +16,7 @@ export * from "./pipeline/measure.js";
 export * from "./pipeline/sinks.js";
 export * from "./pipeline/identity.js";
 export * from "./pipeline/json-lines.js";
+export * from "./pipeline/gzip.js";
 export * from "./pipeline/run-pipeline.js";
 export * from "./host/manifest.js";
 export * from "./host/plugin-host.js";

@@ -22,6 +22,8 @@ export interface RunJobOptions {
   store?: RunStore;
   /** The run being retried or restarted: its completed tasks are not done again. */
   previous?: RunRecord;
+  /** The time file names are rendered for (`{{ now }}`): a scheduled run's slot. Default: the clock's now. */
+  now?: Date;
   progress?: ProgressReporter;
   signal?: AbortSignal;
   clock?: Clock;
@@ -53,7 +55,7 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
   try {
     // A retried or restarted run names its files as the first attempt did, so objects that
     // attempt completed are recognised and not written again.
-    const now = options.previous ? new Date(options.previous.createdAt) : clock.now();
+    const now = options.previous ? new Date(options.previous.createdAt) : (options.now ?? clock.now());
     const mapping = outputMapping(options.schema, job.template?.columns, mappingValues(now, job.segment));
     // The policy looks at what would be sent: a template that drops the PII columns may be used.
     const destinationRules = job.destination.settings as { allow_business_users?: boolean; allow_restricted_pii?: boolean };

@@ -1,12 +1,15 @@
 import type { z } from "zod";
 import { ConnectorError } from "../errors.js";
 
-/** One thing wrong (or worth a warning) in a job or its settings. */
+/** One thing wrong (or worth a warning, or worth knowing) in a job or its settings. */
 export interface Problem {
   /** Dotted path from the job's root, e.g. `destination.settings.prefix`. */
   readonly path: string;
   readonly message: string;
-  readonly severity: "error" | "warning";
+  /** `error` refuses the job; `warning` and `info` are shown and let it run. */
+  readonly severity: "error" | "warning" | "info";
+  /** A specific error code where there is one (`pgp.invalid-key`); else `settings.invalid` applies. */
+  readonly code?: string;
 }
 
 export function joinPath(...parts: ReadonlyArray<string | number | undefined>): string {
@@ -59,14 +62,17 @@ export function errorsOf(problems: readonly Problem[]): Problem[] {
 }
 
 export function formatProblems(problems: readonly Problem[]): string {
-  return problems.map((p) => `${p.severity === "warning" ? "warning: " : ""}${p.path}: ${p.message}`).join("\n");
+  return problems.map((p) => `${p.severity === "error" ? "" : `${p.severity}: `}${p.code ? `[${p.code}] ` : ""}${p.path}: ${p.message}`).join("\n");
 }
 
 /** The error for a job or settings with problems: every problem at once, exit code 2. */
 export function settingsInvalid(problems: readonly Problem[]): ConnectorError {
   const errors = errorsOf(problems);
+  // When every error is of one specific kind (a bad PGP key), the error carries that code.
+  const codes = new Set(errors.map((e) => e.code));
+  const [only] = codes;
   return new ConnectorError({
-    code: "settings.invalid",
+    code: codes.size === 1 && only ? only : "settings.invalid",
     category: "invalid-input",
     message: `Invalid settings:\n${formatProblems(errors)}`,
     details: { problems: errors },
