@@ -3,10 +3,9 @@ import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createS3Client, type AwsConnection } from "@conveyor/aws";
 import { ConnectorError, createLogger, createRunContext, PluginHost, sleepFor, type ConnectionCheck, type PluginContext } from "@conveyor/core";
-import { roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
+import { emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugins, { AccessKeyCredential, AssumeRoleCredential } from "../src/index.js";
-import { emulatorPlatform as platformOf } from "@conveyor/testkit";
 import { DIRECT_EXTERNAL_ID, DIRECT_ROLE } from "./direct-role.js";
 
 let emulators: RunningEmulators;

@@ -1,10 +1,9 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createS3Client, requireAwsConnection } from "@conveyor/aws";
-import { roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
+import { emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { describeCredential } from "@conveyor/testkit/conformance";
 import { afterAll, beforeAll } from "vitest";
 import { accessKeyPlugin, assumeRolePlugin } from "../src/index.js";
-import { emulatorPlatform as platformOf } from "@conveyor/testkit";
 import { DIRECT_EXTERNAL_ID, DIRECT_ROLE } from "./direct-role.js";
 
 let emulators: RunningEmulators;

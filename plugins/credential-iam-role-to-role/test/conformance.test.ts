@@ -1,10 +1,9 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { createS3Client, requireAwsConnection } from "@conveyor/aws";
-import { startEmulators, type RunningEmulators } from "@conveyor/testkit";
+import { emulatorPlatform as platformOf, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { describeCredential } from "@conveyor/testkit/conformance";
 import { afterAll, beforeAll } from "vitest";
 import plugin from "../src/index.js";
-import { emulatorPlatform as platformOf } from "@conveyor/testkit";
 
 let emulators: RunningEmulators;
 beforeAll(async () => {

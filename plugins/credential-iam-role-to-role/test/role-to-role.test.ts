@@ -12,10 +12,9 @@ import {
   type Credential,
   type PluginContext,
 } from "@conveyor/core";
-import { roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
+import { emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugin, { RoleToRoleCredential } from "../src/index.js";
-import { emulatorPlatform as platformOf } from "@conveyor/testkit";
 
 let emulators: RunningEmulators;
 beforeAll(async () => {
