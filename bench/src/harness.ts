@@ -13,6 +13,8 @@ export interface Variant {
   label: string;
   /** Multiplies the run's row count (e.g. 10 for "the same at 10M rows"). Default 1. */
   rowsFactor?: number;
+  /** Untimed set-up (start emulators, generate keys) before `run` is timed. */
+  prepare?(options: { rows: number }): Promise<void>;
   run(options: { rows: number }): Promise<Measurement>;
 }
 
@@ -39,4 +41,13 @@ export interface VariantResult {
   rowsPerSecond: number;
   mbPerSecond: number;
   peakRssMb: number;
+}
+
+/** A scenario module exports `scenarios` (an array), or a default scenario or array. */
+export async function loadScenarios(modulePath: string): Promise<Scenario[]> {
+  const { pathToFileURL } = await import("node:url");
+  const module = (await import(pathToFileURL(modulePath).href)) as { scenarios?: Scenario[]; default?: Scenario | Scenario[] };
+  const found = module.scenarios ?? module.default;
+  if (!found) throw new Error(`${modulePath} exports no scenarios`);
+  return Array.isArray(found) ? found : [found];
 }

@@ -6,10 +6,10 @@
 import { execFile } from "node:child_process";
 import { readdir, readFile, writeFile, mkdir } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import os from "node:os";
-import type { Scenario, VariantResult } from "./harness.js";
+import { loadScenarios, type Scenario, type VariantResult } from "./harness.js";
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -64,8 +64,7 @@ const scenarioDir = join(here, "scenarios");
 const results: ScenarioResult[] = [];
 for (const file of (await readdir(scenarioDir)).filter((f) => f.endsWith(".ts")).sort()) {
   const modulePath = join(scenarioDir, file);
-  const { scenarios } = (await import(pathToFileURL(modulePath).href)) as { scenarios: Scenario[] };
-  for (const scenario of scenarios) {
+  for (const scenario of await loadScenarios(modulePath)) {
     if (only.length > 0 && !only.includes(scenario.name)) continue;
     process.stderr.write(`${scenario.name}: ${scenario.baseline.label} …`);
     const baseline = await measure(modulePath, scenario, "baseline", rows);

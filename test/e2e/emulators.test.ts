@@ -40,10 +40,18 @@ describe("conveyor emulators", () => {
 });
 
 describe("conveyor demo", () => {
-  it("runs on the embedded emulators and exits 0", async () => {
-    const result = await conveyor(["demo"], { cwd: await workspace({}), timeoutMs: 60_000 });
-    expect(result.stderr).toBe("");
+  it("runs three exports through iam-role-to-role and an AMC upload on the embedded emulators, and verifies each", async () => {
+    const cwd = await workspace({});
+    const result = await conveyor(["demo"], { cwd, timeoutMs: 60_000 });
+    expect(result.stderr).not.toMatch(/error|Warning/);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain("embedded emulators");
+    for (const title of ["CSV + gzip + PGP, with a success file", "Parquet in a tgz", "TSV split into 3 files"]) {
+      expect(result.stdout).toMatch(new RegExp(`${title.replace(/[+]/g, "\\+")} +ok +50,000 of 50,000 rows read back`));
+    }
+    expect(result.stdout).toMatch(/AMC: hashed-PII dataset upload +ok +AMC upload \S+ SUCCESS: OutputRowCount 50,000 of 50,000 rows/);
+    expect(result.stdout).toMatch(/customers_csv_\d{4}_\d{2}_\d{2}\.csv\.gz\.pgp/);
+    expect(result.stdout).toMatch(/customers_csv_\d{4}_\d{2}_\d{2}\.DONE/);
+    expect(result.stdout).toMatch(/customers_tsv_\d{4}_\d{2}_\d{2}\/0000003\.tsv/);
+    expect(result.stdout).toContain(`The emulator keeps the objects in ${join(cwd, ".conveyor", "demo-s3")}`);
   });
 });

@@ -51,7 +51,7 @@ export function finished(child: ChildProcess & { output?: { stdout: string; stde
 }
 
 /** Resolves with the first line the child prints on stdout. */
-export function firstLine(child: ChildProcess & { output: { stdout: string } }, timeoutMs = 30_000): Promise<string> {
+export function firstLine(child: ChildProcess & { output: { stdout: string; stderr: string } }, timeoutMs = 30_000): Promise<string> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error("no output line in time")), timeoutMs);
     const check = () => {
@@ -63,7 +63,7 @@ export function firstLine(child: ChildProcess & { output: { stdout: string } }, 
       }
     };
     child.stdout?.on("data", check);
-    child.once("exit", () => reject(new Error(`exited before printing a line: ${(child as ChildProcess & { output: { stderr: string } }).output.stderr}`)));
+    child.once("exit", () => reject(new Error(`exited before printing a line: ${child.output.stderr}`)));
   });
 }
 

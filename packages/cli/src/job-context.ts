@@ -4,6 +4,7 @@ import { loadConfig, type ConveyorConfig } from "./config.js";
 import { createCliHost } from "./host.js";
 import type { CliIo } from "./io.js";
 import { readStructuredFile, type JobFile } from "./job-file.js";
+import { digWorkflowToJob, isDigWorkflow } from "./workflow/dig-job.js";
 
 export interface GlobalOptions {
   stateDir?: string;
@@ -27,7 +28,9 @@ export async function loadJob({ io, globals, secrets }: CommandContext, jobPath:
   const config = await loadConfig({ jobPath: path, env: io.env, ...(options.config ? { explicit: resolve(io.cwd, options.config) } : {}) });
   const host = await createCliHost({ config, secrets, plugins: options.plugin ?? [], projectDir: io.cwd });
   const file = await readStructuredFile(path);
-  const validation = await validateJob(host, file.raw, { env: io.env, baseDir: dirname(path) });
+  // A digdag workflow (`.dig`, as Treasure Data writes them) becomes a job through its result connection.
+  const raw = isDigWorkflow(path, file.raw) ? digWorkflowToJob(file.raw, config) : file.raw;
+  const validation = await validateJob(host, raw, { env: io.env, baseDir: dirname(path) });
   return { config, host, file, problems: validation.problems, ...(validation.job ? { job: validation.job } : {}) };
 }
 

@@ -1,11 +1,13 @@
 import { Command, CommanderError } from "commander";
 import { asConnectorError, EXIT_CODES, SecretRegistry } from "@conveyor/core";
+import { credentialCommand } from "./commands/credential.js";
 import { demoCommand } from "./commands/demo.js";
 import { emulatorsCommand } from "./commands/emulators.js";
 import { piiCommand } from "./commands/pii.js";
 import { pluginsCommand, schemaCommand } from "./commands/plugins.js";
 import { runCommand } from "./commands/run.js";
 import { runsCommand } from "./commands/runs.js";
+import { notificationsCommand, scheduleCommand, schedulerCommand } from "./commands/schedule.js";
 import { testConnectionCommand, validateCommand } from "./commands/validate.js";
 import { processIo, type CliIo } from "./io.js";
 import type { CommandContext, GlobalOptions } from "./job-context.js";
@@ -28,7 +30,21 @@ export async function main(argv: readonly string[], io: CliIo = processIo()): Pr
     .showHelpAfterError();
   const secrets = new SecretRegistry();
   const context: CommandContext = { io, secrets, globals: () => program.opts<GlobalOptions>(), exit: (c) => void (code = c) };
-  for (const make of [pluginsCommand, schemaCommand, validateCommand, testConnectionCommand, runCommand, runsCommand, emulatorsCommand, demoCommand]) {
+  const commands = [
+    pluginsCommand,
+    schemaCommand,
+    validateCommand,
+    testConnectionCommand,
+    runCommand,
+    runsCommand,
+    scheduleCommand,
+    schedulerCommand,
+    notificationsCommand,
+    credentialCommand,
+    emulatorsCommand,
+    demoCommand,
+  ];
+  for (const make of commands) {
     program.addCommand(make(context).exitOverride().configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) }));
   }
   program.addCommand(piiCommand(io));

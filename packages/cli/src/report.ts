@@ -2,7 +2,7 @@ import type { ConnectionCheck, ConnectorErrorJson, Problem, RunRecord, WorkflowA
 import { formatBytes, line, table, type CliIo } from "./io.js";
 
 export function printProblems(io: CliIo, problems: readonly Problem[]): void {
-  for (const p of problems) line(io.stderr, `${p.severity === "error" ? "error" : "warning"}: ${p.path}: ${p.message}`);
+  for (const p of problems) line(io.stderr, `${p.severity}: ${p.code ? `[${p.code}] ` : ""}${p.path}: ${p.message}`);
 }
 
 export function printError(io: CliIo, error: ConnectorErrorJson, actions: readonly WorkflowAction[] = error.action ? [error.action] : []): void {

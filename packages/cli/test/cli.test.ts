@@ -71,7 +71,7 @@ describe("conveyor validate", () => {
     const cwd = await workspace({ "job.yaml": job().replace("plugin: local-directory", "plugin: amazon-s4") });
     const result = await conveyor([...plugin, "validate", "job.yaml"], { cwd });
     expect(result.code).toBe(2);
-    expect(result.stderr).toContain('error: destination.plugin: unknown destination plugin "amazon-s4"; available: local-directory');
+    expect(result.stderr).toContain('error: destination.plugin: unknown destination plugin "amazon-s4"; available: amazon-marketing-cloud, amazon-s3, local-directory');
   });
 
   it("names every missing required setting at once (exit 2)", async () => {
@@ -139,7 +139,8 @@ describe("conveyor run and runs", () => {
   });
 
   it("reads rows from stdin with --input -", async () => {
-    const cwd = await workspace({ "job.yaml": job() });
+    const cwd = await workspace({});
+    await writeFile(join(cwd, "job.yaml"), job(join(cwd, "out")));
     const result = await conveyor([...plugin, "run", "job.yaml", "--input", "-", "--json"], { cwd, stdin: CSV });
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { report: { rows: number } }).report.rows).toBe(3);
@@ -147,10 +148,10 @@ describe("conveyor run and runs", () => {
 
   it("reads NDJSON and TSV input", async () => {
     const cwd = await workspace({
-      "job.yaml": job(),
       "rows.ndjson": '{"id": 7, "email": "x@example.com", "signup": null}\n\n{"id": "8", "email": "y@example.com"}\n',
       "rows.tsv": "id\temail\tsignup\n9\tz@example.com\t2025-01-01\n",
     });
+    await writeFile(join(cwd, "job.yaml"), job(join(cwd, "out")));
     for (const [input, rows] of [["rows.ndjson", 2], ["rows.tsv", 1]] as const) {
       const result = await conveyor([...plugin, "run", "job.yaml", "--input", input, "--json"], { cwd });
       expect(result.code).toBe(0);
@@ -159,7 +160,8 @@ describe("conveyor run and runs", () => {
   });
 
   it("refuses input that does not fit the schema (exit 2), naming the record and column", async () => {
-    const cwd = await workspace({ "job.yaml": job(), "customers.csv": "id,email,signup\n1,a@example.com,\nnot-a-number,b@example.com,\n" });
+    const cwd = await workspace({ "customers.csv": "id,email,signup\n1,a@example.com,\nnot-a-number,b@example.com,\n" });
+    await writeFile(join(cwd, "job.yaml"), job(join(cwd, "out")));
     const result = await conveyor([...plugin, "run", "job.yaml"], { cwd });
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('record 2: column "id" (long): cannot read "not-a-number"; expected an integer');

@@ -1,31 +1,99 @@
+import { join } from "node:path";
+import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Command } from "commander";
-import { startEmulators } from "@conveyor/testkit";
-import { loadConfig } from "../config.js";
+import * as openpgp from "openpgp";
+import { jobSchema, RunStore, runJob, type RunRecord } from "@conveyor/core";
+import { countRows, customerRows, customerSchema, emulatorPlatform, startEmulators, unpackObjects } from "@conveyor/testkit";
+import { amcDemoStep } from "../demo/amc-step.js";
+import { demoExports } from "../demo/demo-exports.js";
 import { createCliHost } from "../host.js";
-import { line, table } from "../io.js";
-import type { CommandContext } from "../job-context.js";
+import { formatBytes, line, table } from "../io.js";
+import { stateDirOf, type CommandContext } from "../job-context.js";
+import { createProgress } from "../progress.js";
+import { printError } from "../report.js";
+
+const DEMO_ROWS = 50_000;
 
 /**
- * The main job on the embedded emulators. Until the S3 destination exists it starts the
- * emulators, shows the loaded plugins and the endpoints, and stops them again.
+ * The main job on the embedded emulators, with no network: S3, STS and AMC start with the
+ * `conveyor emulators` scenario, three exports of a 50,000-row customer table run through
+ * iam-role-to-role and each is read back and checked, then the table goes to AMC as a
+ * hashed-PII dataset, waited until SUCCESS. Exit 0 only if every check holds.
  */
-export function demoCommand({ io, exit }: CommandContext): Command {
+export function demoCommand(ctx: CommandContext): Command {
+  const { io, exit } = ctx;
   return new Command("demo")
     .description("run the demo on the embedded emulators (no network needed)")
-    .action(async () => {
-      const emulators = await startEmulators();
+    .option("--rows <n>", "rows in the sample customer table", String(DEMO_ROWS))
+    .action(async (options: { rows: string }) => {
+      const rows = Number(options.rows);
+      const stateDir = stateDirOf(io, ctx.globals());
+      const emulators = await startEmulators({ dataDir: join(stateDir, "demo-s3") });
       try {
-        const host = await createCliHost({ config: await loadConfig({ env: {} }), projectDir: io.cwd });
-        line(io.stdout, "Conveyor demo — embedded emulators on loopback");
+        const info = emulators.info;
+        line(io.stdout, `Conveyor demo: S3 ${info.s3_endpoint}, STS ${info.sts_endpoint} (loopback emulators)`);
+        line(io.stdout, `${rows.toLocaleString("en-US")} sample customers → bucket ${info.bucket} through iam-role-to-role (${info.customer_role_arn})`);
         line(io.stdout, "");
-        line(io.stdout, table([["EMULATOR", "ENDPOINT"], ["S3", emulators.info.s3_endpoint], ["STS", emulators.info.sts_endpoint]]));
-        line(io.stdout, `bucket ${emulators.info.bucket}, objects kept in ${emulators.info.data_dir}`);
+        const host = await createCliHost({ config: { platform: emulatorPlatform(info), plugins: [], connections: {} }, secrets: ctx.secrets, projectDir: io.cwd });
+        const key = await openpgp.generateKey({ type: "ecc", curve: "curve25519Legacy", userIDs: [{ name: "Conveyor demo", email: "demo@example.com" }], format: "object" });
+        const store = new RunStore(stateDir);
+        const admin = new S3Client({
+          endpoint: info.s3_endpoint,
+          region: info.region,
+          forcePathStyle: true,
+          credentials: { accessKeyId: info.admin_access_key_id, secretAccessKey: info.admin_secret_access_key },
+          requestChecksumCalculation: "WHEN_REQUIRED",
+          responseChecksumValidation: "WHEN_REQUIRED",
+        });
+        const results: Array<{ title: string; run: RunRecord; found: number }> = [];
+        for (const demo of demoExports(key.publicKey.armor())) {
+          const job = jobSchema.parse({
+            name: demo.name,
+            credential: { plugin: "iam-role-to-role", settings: { target_role_arn: info.customer_role_arn, bucket: info.bucket } },
+            destination: { plugin: "amazon-s3", settings: demo.destination },
+          });
+          const run = await runJob({ host, job, rows: customerRows(rows), schema: customerSchema, store, progress: createProgress(io, demo.title) });
+          if (run.failure) {
+            printError(io, run.failure.error, run.failure.actions);
+            results.push({ title: demo.title, run, found: 0 });
+            continue;
+          }
+          // Read back as a recipient would: decrypt with the demo key, decompress, unpack, parse.
+          const objects = new Map<string, Buffer>();
+          for (const object of run.report!.objects) objects.set(object.key, await read(admin, info.bucket, object.key));
+          results.push({ title: demo.title, run, found: await countRows(await unpackObjects(objects, { privateKey: key.privateKey })) });
+        }
+        const amc = await amcDemoStep({ info, host, store, io, rows });
         line(io.stdout, "");
-        line(io.stdout, table([["KIND", "PLUGIN", "VERSION", "PACKAGE"], ...host.list().map((p) => [p.plugin.kind, p.plugin.id, p.plugin.version, p.packageName ?? p.source])]));
-        for (const r of host.refused) line(io.stderr, `warning: plugin refused (${r.source}): ${r.reason}`);
-        exit(host.refused.length === 0 ? 0 : 1);
+        const keys = await listAll(admin, info.bucket, "demo/");
+        line(io.stdout, table([["OBJECT", "SIZE"], ...keys.map((k) => [`s3://${info.bucket}/${k.key}`, formatBytes(k.size)])]));
+        line(io.stdout, `The emulator keeps the objects in ${info.data_dir}`);
+        line(io.stdout, "");
+        const checks = [
+          ...results.map(({ title, run, found }) => [title, run.failure ? `FAILED (${run.failure.error.code})` : found === rows ? "ok" : "MISMATCH", `${found.toLocaleString("en-US")} of ${rows.toLocaleString("en-US")} rows read back`]),
+          [amc.title, amc.ok ? "ok" : "FAILED", amc.detail],
+        ];
+        line(io.stdout, table([["EXPORT", "CHECK", "DETAIL"], ...checks]));
+        exit(checks.every((c) => c[1] === "ok") ? 0 : 1);
       } finally {
         await emulators.close();
       }
     });
+}
+
+
+async function read(client: S3Client, bucket: string, key: string): Promise<Buffer> {
+  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+  return Buffer.from(await out.Body!.transformToByteArray());
+}
+
+async function listAll(client: S3Client, bucket: string, prefix: string): Promise<Array<{ key: string; size: number }>> {
+  const out: Array<{ key: string; size: number }> = [];
+  let token: string | undefined;
+  do {
+    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+    out.push(...(page.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0 })));
+    token = page.NextContinuationToken;
+  } while (token);
+  return out.sort((a, b) => a.key.localeCompare(b.key));
 }

@@ -23,7 +23,7 @@ export function runCommand(ctx: CommandContext): Command {
 export async function executeRun(
   ctx: CommandContext,
   jobPath: string,
-  options: { input?: string; inputFormat?: InputFormat; previous?: RunRecord },
+  options: { input?: string; inputFormat?: InputFormat; previous?: RunRecord; scheduledTime?: Date },
 ): Promise<RunRecord> {
   const { io, globals } = ctx;
   const loaded = await loadJob(ctx, jobPath);
@@ -46,6 +46,7 @@ export async function executeRun(
     environment: { env: io.env, baseDir: dirname(loaded.file.path) },
     origin: { jobPath: loaded.file.path, jobSha256: loaded.file.sha256, ...(fullInput !== "-" ? { inputPath: fullInput } : {}) },
     ...(options.previous ? { previous: options.previous } : {}),
+    ...(options.scheduledTime ? { now: options.scheduledTime } : {}),
   });
 }
 

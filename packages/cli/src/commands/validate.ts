@@ -17,7 +17,8 @@ export function validateCommand(ctx: CommandContext): Command {
         line(io.stdout, JSON.stringify({ valid, problems: loaded.problems }));
       } else {
         printProblems(io, loaded.problems);
-        if (valid) line(io.stdout, `${jobPath}: valid${loaded.problems.length ? ` (${loaded.problems.length} warning${loaded.problems.length > 1 ? "s" : ""})` : ""}`);
+        const warnings = loaded.problems.filter((p) => p.severity === "warning").length;
+        if (valid) line(io.stdout, `${jobPath}: valid${warnings ? ` (${warnings} warning${warnings > 1 ? "s" : ""})` : ""}`);
       }
       exit(valid ? 0 : 2);
     });

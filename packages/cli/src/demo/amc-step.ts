@@ -1,0 +1,67 @@
+import { jobSchema, runJob, type PluginHost, type RunStore } from "@conveyor/core";
+import { customerRows, customerSchema, emulatorAmcConnection, type EmulatorsInfo } from "@conveyor/testkit";
+import type { CliIo } from "../io.js";
+import { createProgress } from "../progress.js";
+import { printError } from "../report.js";
+
+const DATASET = "demo_customers";
+
+/** The demo's customer table as an AMC fact dataset: identity columns hashed PII, is_active left out. */
+const DEFINITION = {
+  dataSet: {
+    dataSetId: DATASET,
+    description: "Conveyor demo customers",
+    period: "P1D",
+    countryCode: "US",
+    columns: [
+      { name: "id", columnType: "DIMENSION", dataType: "LONG", nullable: false },
+      ...["email", "first_name", "last_name", "phone", "city", "state"].map((name) => ({ name, columnType: "DIMENSION", dataType: "STRING", externalUserIdType: { hashedPii: name.toUpperCase() } })),
+      { name: "signup_ts", columnType: "DIMENSION", dataType: "TIMESTAMP", isMainEventTime: true },
+      { name: "lifetime_value", columnType: "METRIC", dataType: "DECIMAL" },
+    ],
+  },
+};
+
+/**
+ * The demo's fourth step: the customer table uploaded to the emulated AMC as a hashed-PII
+ * dataset through the `new_amc_auth` connection's staging bucket, created on the fly, waited
+ * until SUCCESS; ok when AMC's OutputRowCount is every row.
+ */
+export async function amcDemoStep(options: { info: EmulatorsInfo; host: PluginHost; store: RunStore; io: CliIo; rows: number }): Promise<{ title: string; ok: boolean; detail: string }> {
+  const title = "AMC: hashed-PII dataset upload";
+  const { type: _type, s3_credential, ...connection } = emulatorAmcConnection(options.info);
+  const job = jobSchema.parse({
+    name: "customers_amc",
+    credential: s3_credential,
+    destination: {
+      plugin: "amazon-marketing-cloud",
+      settings: {
+        ...connection,
+        target: "dataset",
+        operation: "upload",
+        dataset_id: DATASET,
+        create_dataset: true,
+        dataset_definition: JSON.stringify(DEFINITION),
+        update_strategy: "FULL_REPLACE",
+        bucket: options.info.amc_bucket,
+        path_prefix: "demo/amc/",
+        wait_until_finish: true,
+        clean_upload_file: true,
+      },
+    },
+  });
+  const run = await runJob({ host: options.host, job, rows: customerRows(options.rows), schema: customerSchema, store: options.store, progress: createProgress(options.io, title) });
+  if (run.failure) {
+    printError(options.io, run.failure.error, run.failure.actions);
+    return { title, ok: false, detail: `FAILED (${run.failure.error.code})` };
+  }
+  const details = run.report?.details ?? {};
+  const count = typeof details.OutputRowCount === "number" ? details.OutputRowCount : undefined;
+  const ok = details.status === "SUCCESS" && count === options.rows;
+  const rows = (n: number) => n.toLocaleString("en-US");
+  return {
+    title,
+    ok,
+    detail: `AMC upload ${String(details.upload_id)} ${String(details.status)}: OutputRowCount ${count === undefined ? "missing" : rows(count)} of ${rows(options.rows)} rows (6 PII columns hashed, dataset ${DATASET})`,
+  };
+}

@@ -1,0 +1,146 @@
+/**
+ * Treasure Workflow (digdag) files in the seed's form, as conveyor jobs:
+ *
+ *   _export: { td: { database: amc_db } }
+ *   +amc_task:
+ *     td>: upload.sql
+ *     database: ${td.database}
+ *     result_connection: new_amc_auth
+ *     result_settings: { type: amazon_marketing_cloud, target: dataset, … }
+ *
+ * The query's result is the job's input (`conveyor run workflow.dig --input rows.csv`): the
+ * `td>` query is not run. `result_connection` names a connection in conveyor.config.yaml
+ * (`connections:`) holding the credentials; `result_settings` are the destination's settings.
+ */
+import { extname } from "node:path";
+import { invalidInput, type ConnectorError } from "@conveyor/core";
+import type { ConveyorConfig } from "../config.js";
+
+/** `result_settings.type` → the destination plugin it runs. */
+const RESULT_TYPES: Record<string, string> = { amazon_marketing_cloud: "amazon-marketing-cloud" };
+
+/** Connection keys that are not destination settings. */
+const CONNECTION_ONLY = new Set(["type", "s3_credential", "auth_method", "access_key_id", "secret_access_key", "session_token", "account_id", "role_name", "external_id", "duration_in_seconds", "s3_region", "s3_endpoint"]);
+
+/** Keys a digdag task may have besides its operator; others are refused so typos are seen. */
+const TASK_KEYS = new Set(["td>", "database", "result_connection", "result_settings", "engine", "priority", "retry", "_retry", "_export", "_error", "timezone", "store_last_results", "preview"]);
+
+/** The AMC settings a broken indentation leaves at the top level (the seed's upload example). */
+const SETTING_NAMES = new Set(["target", "operation", "dataset_id", "create_dataset", "dataset_definition", "update_strategy", "country_code", "bucket", "path_prefix", "file_name_prefix", "wait_until_finish", "clean_upload_file", "amc_instance_id", "amc_account_id", "audience_name", "audience_description", "advertiser_id", "query", "time_window_start", "time_window_end", "refresh_rate_days", "time_window_relative"]);
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** A `.dig` file, or a document whose `+task` carries `result_settings` (the workflow form in a .yaml file). */
+export function isDigWorkflow(path: string, raw: unknown): boolean {
+  if (extname(path).toLowerCase() === ".dig") return true;
+  if (!isObject(raw)) return false;
+  return Object.entries(raw).some(([key, value]) => key.startsWith("+") && isObject(value) && ("result_settings" in value || "td>" in value));
+}
+
+const problem = (message: string, details?: Record<string, unknown>): ConnectorError => invalidInput("workflow.invalid", message, details);
+
+/** The raw job (validated afterwards like any job file) for the workflow's one export task. */
+export function digWorkflowToJob(raw: unknown, config: ConveyorConfig): unknown {
+  if (!isObject(raw)) throw problem("workflow: must be a YAML mapping with _export: and one +task:");
+  const stray = Object.keys(raw).filter((k) => SETTING_NAMES.has(k));
+  if (stray.length > 0) {
+    throw problem(`workflow: ${stray.join(", ")} ${stray.length > 1 ? "are" : "is"} at the top level; indent ${stray.length > 1 ? "them" : "it"} under the task's result_settings: (two spaces deeper than type:)`, { keys: stray });
+  }
+  const unknown = Object.keys(raw).filter((k) => !k.startsWith("+") && !k.startsWith("_") && k !== "timezone" && k !== "schedule");
+  if (unknown.length > 0) throw problem(`workflow: unknown top-level key${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; expected _export: and +task: entries`);
+  const exported = raw._export === undefined ? {} : raw._export;
+  if (!isObject(exported)) throw problem("workflow._export: must be a mapping such as { td: { database: amc_db } }");
+
+  const tasks = Object.entries(raw).filter(([k]) => k.startsWith("+"));
+  const exports = tasks.filter(([, v]) => isObject(v) && "result_settings" in v);
+  if (exports.length === 0) throw problem(`workflow: no task with result_settings:${tasks.length ? ` (tasks: ${tasks.map(([k]) => k).join(", ")})` : ""}; an export task has td>:, result_connection: and result_settings:`);
+  if (exports.length > 1) throw problem(`workflow: conveyor runs one export task per workflow file; found ${exports.map(([k]) => k).join(", ")}`);
+  const [taskKey, taskValue] = exports[0]!;
+  const task = taskValue as Record<string, unknown>;
+  const at = `workflow.${taskKey}`;
+  const extra = Object.keys(task).filter((k) => !TASK_KEYS.has(k));
+  if (extra.length > 0) throw problem(`${at}: unknown key${extra.length > 1 ? "s" : ""} ${extra.join(", ")}; a td> export task takes td>, database, result_connection and result_settings`);
+
+  const variables = { ...exported, ...(isObject(task._export) ? task._export : {}) };
+  const settings = interpolate(task.result_settings, variables, `${at}.result_settings`);
+  if (!isObject(settings)) throw problem(`${at}.result_settings: must be a mapping with type: amazon_marketing_cloud and the destination's settings`);
+  const type = settings.type;
+  const plugin = typeof type === "string" ? RESULT_TYPES[type] : undefined;
+  if (!plugin) throw problem(`${at}.result_settings.type: must be ${Object.keys(RESULT_TYPES).map((t) => JSON.stringify(t)).join(" or ")}${type === undefined ? "" : `, not ${JSON.stringify(type)}`}`);
+
+  const connectionName = task.result_connection;
+  if (typeof connectionName !== "string" || connectionName === "") throw problem(`${at}.result_connection: is required: the name of a connection under connections: in ${configName(config)}`);
+  const connection = config.connections[connectionName];
+  if (!connection) {
+    const known = Object.keys(config.connections);
+    throw problem(`${at}.result_connection: no connection "${connectionName}" in ${configName(config)}${known.length ? `; it has ${known.join(", ")}` : "; it has no connections: section"}`, { connection: connectionName });
+  }
+  if (connection.type !== undefined && connection.type !== type) {
+    throw problem(`connections.${connectionName}.type: is ${JSON.stringify(connection.type)} but the task's result_settings.type is ${JSON.stringify(type)}`);
+  }
+  const credential = credentialOf(connection, connectionName);
+
+  const fromConnection = Object.fromEntries(Object.entries(connection).filter(([k]) => !CONNECTION_ONLY.has(k)));
+  const { type: _type, ...fromTask } = settings;
+  const database = typeof task.database === "string" ? interpolate(task.database, variables, `${at}.database`) : undefined;
+  const query = typeof task["td>"] === "string" ? task["td>"] : undefined;
+  return {
+    name: jobName(taskKey),
+    description: `digdag task ${taskKey}${query ? ` (td>: ${query}` : " ("}${database ? `${query ? ", " : ""}database ${String(database)}` : ""}); its result is the input`,
+    ...(credential ? { credential } : {}),
+    destination: { plugin, settings: { ...fromConnection, ...fromTask } },
+  };
+}
+
+function configName(config: ConveyorConfig): string {
+  return config.path ?? "conveyor.config.yaml";
+}
+
+/** The S3 credential: `s3_credential: { plugin, settings }`, or the seed's TD-style keys (auth_method basic / session / assume_role). */
+function credentialOf(connection: Record<string, unknown>, name: string): { plugin: string; settings: Record<string, unknown> } | undefined {
+  const explicit = connection.s3_credential;
+  if (explicit !== undefined) {
+    if (!isObject(explicit) || typeof explicit.plugin !== "string") throw problem(`connections.${name}.s3_credential: must be { plugin: aws-access-key | aws-assume-role | iam-role-to-role, settings: {…} }`);
+    return { plugin: explicit.plugin, settings: isObject(explicit.settings) ? explicit.settings : {} };
+  }
+  const method = connection.auth_method;
+  if (method === undefined) return undefined;
+  const where = {
+    ...(connection.s3_region !== undefined ? { region: connection.s3_region } : {}),
+    ...(connection.s3_endpoint !== undefined ? { endpoint: connection.s3_endpoint } : {}),
+  };
+  const pick = (...keys: string[]) => Object.fromEntries(keys.filter((k) => connection[k] !== undefined).map((k) => [k, connection[k]]));
+  if (method === "basic" || method === "session") {
+    return { plugin: "aws-access-key", settings: { auth_method: method, ...pick("access_key_id", "secret_access_key", "session_token"), ...where } };
+  }
+  if (method === "assume_role") {
+    return {
+      plugin: "aws-assume-role",
+      settings: { auth_method: method, ...pick("account_id", "role_name", "external_id"), ...(connection.duration_in_seconds !== undefined ? { duration_seconds: connection.duration_in_seconds } : {}), ...where },
+    };
+  }
+  throw problem(`connections.${name}.auth_method: must be basic, session or assume_role${method === "anonymous" ? " (anonymous is not supported)" : ""}, or give s3_credential: { plugin, settings }`);
+}
+
+/** `+amc_task` → `amc_task`, kept to the characters a job name allows. */
+function jobName(taskKey: string): string {
+  const name = taskKey.slice(1).replace(/[^A-Za-z0-9_.-]/g, "_").replace(/^[^A-Za-z0-9]+/, "");
+  return (name || "workflow").slice(0, 128);
+}
+
+/**
+ * digdag's `${td.database}` from `_export`. Conveyor's own references (`${env:NAME}`,
+ * `${file:…}`) have a colon and are left for the job's validation to resolve.
+ */
+function interpolate(value: unknown, variables: Record<string, unknown>, path: string): unknown {
+  if (typeof value === "string") {
+    return value.replace(/\$\{([A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*)\}/g, (_, name: string) => {
+      const found = name.split(".").reduce<unknown>((v, k) => (isObject(v) ? v[k] : undefined), variables);
+      if (found === undefined || isObject(found) || Array.isArray(found)) throw problem(`${path}: \${${name}} is not defined in _export:`);
+      return String(found);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => interpolate(v, variables, `${path}.${i}`));
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, interpolate(v, variables, `${path}.${k}`)]));
+  return value;
+}

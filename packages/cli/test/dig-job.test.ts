@@ -1,0 +1,223 @@
+import { jobSchema } from "@conveyor/core";
+import { parse } from "yaml";
+import { describe, expect, it } from "vitest";
+import type { ConveyorConfig } from "../src/config.js";
+import { digWorkflowToJob, isDigWorkflow } from "../src/workflow/dig-job.js";
+
+/** The seed's four workflow examples (the upload one with its indentation corrected). */
+const SEED = {
+  upload: `_export:
+  td:
+    database: amc_db
+
++amc_task:
+  td>: upload.sql
+  database: \${td.database}
+  result_connection: new_amc_auth
+  result_settings:
+    type: amazon_marketing_cloud
+    target: dataset
+    operation: upload
+    dataset_id: dataset_id
+    bucket: bucket_name
+    path_prefix: path_prefix/
+    file_name_prefix: file_name_prefix
+    wait_until_finish: true
+    clean_upload_file: true
+`,
+  createAndUpload: `_export:  
+  td:    
+    database: amc_db 
+
+
++amc_task:  
+  td>: upload.sql  
+  database: \${td.database}  
+  result_connection: new_amc_auth  
+  result_settings:    
+    type: amazon_marketing_cloud 
+    target: dataset 
+    operation: upload
+    dataset_id: dataset_id 
+    create_dataset: true 
+    dataset_definition: dataset_definition_in_json_string
+    bucket: bucket_name
+    path_prefix: path_prefix
+    file_name_prefix: file_name_prefix
+    wait_until_finish: true
+    clean_upload_file: true 
+`,
+  delete: `_export:  
+  td:    
+    database: amc_db 
+
++amc_task:  
+  td>: delete.sql  
+  database: \${td.database}  
+  result_connection: new_amc_auth  
+  result_settings:    
+    type: amazon_marketing_cloud    
+    target: dataset    
+    operation: delete
+`,
+  audience: `_export:
+  td:
+    database: amc_db
+ 
++amc_task:
+  td>: audience.sql
+  database: \${td.database}
+  result_connection: new_amc_auth
+  result_settings:
+    type: amazon_marketing_cloud 
+    target: rule_based_audiences
+    amc_instance_id: amc_instance_id
+    amc_account_id: amc_account_id
+    audience_name: "test_audience"
+    audience_description: "test audience description"
+    advertiser_id: 123
+    query: "SELECT user_id FROM dsp_impressions"
+    time_window_start: "2023-06-25T00:00:00"
+    time_window_end: "2023-07-25T00:00:00"
+    refresh_rate_days: 1
+    time_window_relative: false
+`,
+};
+
+/** The seed's upload example as printed: the settings fell out of result_settings. */
+const BROKEN_UPLOAD = `_export:
+  td:
+    database: amc_db
+ 
++amc_task:
+  td>: upload.sql
+  database: \${td.database}
+  result_connection: new_amc_auth
+  result_settings:
+    type: amazon_marketing_cloud
+target: dataset 
+operation: upload
+dataset_id: dataset_id
+bucket: bucket_name
+`;
+
+const s3Credential = { plugin: "aws-access-key", settings: { access_key_id: "AKIAEXAMPLEEXAMPLE01", secret_access_key: "${env:AWS_SECRET_ACCESS_KEY}", endpoint: "http://127.0.0.1:9000", force_path_style: true } };
+
+/** What the emulator engineer's writeConveyorConfig writes for `new_amc_auth`. */
+const config: ConveyorConfig = {
+  path: "/work/conveyor.config.yaml",
+  platform: {},
+  plugins: [],
+  connections: {
+    new_amc_auth: {
+      type: "amazon_marketing_cloud",
+      lwa_client_id: "amzn1.application-oa2-client.abc",
+      lwa_client_secret: "amzn1.oa2-cs.v1.secret",
+      lwa_refresh_token: "Atzr|refresh",
+      lwa_endpoint: "http://127.0.0.1:4000/auth/o2/token",
+      amc_endpoint: "http://127.0.0.1:4000",
+      amc_instance_id: "amcinstance1",
+      amc_account_id: "ENTITYABC",
+      marketplace_id: "ATVPDKIKX0DER",
+      s3_credential: s3Credential,
+    },
+  },
+};
+
+const connectionSettings = {
+  lwa_client_id: "amzn1.application-oa2-client.abc",
+  lwa_client_secret: "amzn1.oa2-cs.v1.secret",
+  lwa_refresh_token: "Atzr|refresh",
+  lwa_endpoint: "http://127.0.0.1:4000/auth/o2/token",
+  amc_endpoint: "http://127.0.0.1:4000",
+  amc_instance_id: "amcinstance1",
+  amc_account_id: "ENTITYABC",
+  marketplace_id: "ATVPDKIKX0DER",
+};
+
+const translate = (text: string, cfg: ConveyorConfig = config) => digWorkflowToJob(parse(text), cfg);
+
+describe("digdag workflow form → conveyor job", () => {
+  it("recognises .dig files, and the workflow form in any file", () => {
+    expect(isDigWorkflow("/w/workflow.dig", {})).toBe(true);
+    expect(isDigWorkflow("/w/workflow.yaml", parse(SEED.delete))).toBe(true);
+    expect(isDigWorkflow("/w/job.yaml", { name: "x", destination: { plugin: "amazon-s3" } })).toBe(false);
+  });
+
+  it("the upload example: the connection's credentials and the task's settings, a job jobSchema accepts", () => {
+    const job = translate(SEED.upload);
+    expect(job).toEqual({
+      name: "amc_task",
+      description: "digdag task +amc_task (td>: upload.sql, database amc_db); its result is the input",
+      credential: s3Credential,
+      destination: {
+        plugin: "amazon-marketing-cloud",
+        settings: { ...connectionSettings, target: "dataset", operation: "upload", dataset_id: "dataset_id", bucket: "bucket_name", path_prefix: "path_prefix/", file_name_prefix: "file_name_prefix", wait_until_finish: true, clean_upload_file: true },
+      },
+    });
+    expect(jobSchema.safeParse(job).success).toBe(true);
+  });
+
+  it("the create-and-upload example (trailing spaces and all)", () => {
+    const job = translate(SEED.createAndUpload) as { destination: { settings: Record<string, unknown> } };
+    expect(job.destination.settings).toMatchObject({ create_dataset: true, dataset_definition: "dataset_definition_in_json_string", path_prefix: "path_prefix", dataset_id: "dataset_id" });
+    expect(jobSchema.safeParse(job).success).toBe(true);
+  });
+
+  it("the delete example", () => {
+    const job = translate(SEED.delete) as { destination: { settings: Record<string, unknown> } };
+    expect(job.destination.settings).toEqual({ ...connectionSettings, target: "dataset", operation: "delete" });
+    expect(jobSchema.safeParse(job).success).toBe(true);
+  });
+
+  it("the rule-based audience example: the task's instance and account override the connection's", () => {
+    const job = translate(SEED.audience) as { destination: { settings: Record<string, unknown> } };
+    expect(job.destination.settings).toMatchObject({
+      target: "rule_based_audiences",
+      amc_instance_id: "amc_instance_id",
+      amc_account_id: "amc_account_id",
+      advertiser_id: 123,
+      query: "SELECT user_id FROM dsp_impressions",
+      refresh_rate_days: 1,
+      lwa_refresh_token: "Atzr|refresh",
+    });
+    expect(job.destination.settings.type).toBeUndefined();
+    expect(jobSchema.safeParse(job).success).toBe(true);
+  });
+
+  it("says how to fix the seed's broken indentation instead of ignoring the settings", () => {
+    expect(() => translate(BROKEN_UPLOAD)).toThrow(/target, operation, dataset_id, bucket are at the top level; indent them under the task's result_settings:/);
+  });
+
+  it("names an unknown connection and the ones there are", () => {
+    const error = (() => {
+      try {
+        translate(SEED.delete.replace("new_amc_auth", "old_auth"));
+      } catch (e) {
+        return e as { code: string; category: string; message: string };
+      }
+    })();
+    expect(error).toMatchObject({ code: "workflow.invalid", category: "invalid-input", message: expect.stringContaining('no connection "old_auth" in /work/conveyor.config.yaml; it has new_amc_auth') });
+  });
+
+  it("refuses other result types, undefined variables, and workflows with no or several export tasks", () => {
+    expect(() => translate(SEED.delete.replace("type: amazon_marketing_cloud", "type: s3"))).toThrow(/result_settings.type: must be "amazon_marketing_cloud", not "s3"/);
+    expect(() => translate(SEED.delete.replace("${td.database}", "${td.schema}"))).toThrow(/\$\{td.schema\} is not defined in _export:/);
+    expect(() => translate("_export: {}\n+q:\n  td>: q.sql\n")).toThrow(/no task with result_settings:/);
+    const two = SEED.delete + SEED.delete.split("\n").slice(4).join("\n").replace("+amc_task", "+again");
+    expect(() => translate(two)).toThrow(/one export task per workflow file; found \+amc_task, \+again/);
+  });
+
+  it("keeps conveyor's own references such as ${env:NAME} for the job's validation", () => {
+    const job = translate(SEED.delete.replace("operation: delete", 'operation: delete\n    dataset_id: "${env:DATASET}"')) as { destination: { settings: Record<string, unknown> } };
+    expect(job.destination.settings.dataset_id).toBe("${env:DATASET}");
+  });
+
+  it("builds the S3 credential from the seed's TD-style connection keys", () => {
+    const { s3_credential: _, ...rest } = config.connections.new_amc_auth!;
+    const td = { ...config, connections: { new_amc_auth: { ...rest, auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", s3_region: "us-west-2" } } };
+    const job = translate(SEED.delete, td) as { credential: unknown; destination: { settings: Record<string, unknown> } };
+    expect(job.credential).toEqual({ plugin: "aws-access-key", settings: { auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", region: "us-west-2" } });
+    expect(job.destination.settings).toEqual({ ...connectionSettings, target: "dataset", operation: "delete" });
+  });
+});

@@ -1,0 +1,157 @@
+import { ConnectorError, type WorkflowAction } from "@conveyor/core";
+import type { Dataset } from "./dataset-definition.js";
+
+/** The workflow actions of issue 8: what went wrong with AMC and how a person fixes it. */
+
+export function updateCredentialsAction(why: string): WorkflowAction {
+  return {
+    id: "amc.update-credentials",
+    title: "Update credentials",
+    description: `Login with Amazon refused the destination's credentials: ${why}.`,
+    steps: [
+      "Open the Amazon Marketing Cloud destination (or the `result_connection` in conveyor.config.yaml).",
+      "Authorize again with Login with Amazon and paste the new refresh token; check the client id and client secret of the LwA security profile.",
+      "Return to the failed run and resolve it to retry (`conveyor runs retry <run id>`).",
+    ],
+  };
+}
+
+export function invalidLwaCredentials(why: string, details: Record<string, unknown> = {}): ConnectorError {
+  return new ConnectorError({
+    code: "credentials.invalid",
+    category: "needs-person",
+    message: `Invalid credentials: Login with Amazon answered ${why}`,
+    action: updateCredentialsAction(why),
+    details,
+  });
+}
+
+export function termsNotAccepted(instanceId: string, amcMessage: string): ConnectorError {
+  return new ConnectorError({
+    code: "amc.terms-not-accepted",
+    category: "needs-person",
+    message: `AMC refused the call: the terms and conditions are not accepted for this account (${amcMessage})`,
+    action: {
+      id: "amc.terms-not-accepted",
+      title: "Accept the AMC terms",
+      description: `The Amazon Ads account behind these credentials has not accepted the Amazon Marketing Cloud terms (instance ${instanceId}).`,
+      steps: [
+        "Sign in to https://advertising.amazon.com/marketing-cloud with the user who authorized this destination.",
+        "Open the instance and accept the terms and conditions when asked.",
+        "Return to the failed run and resolve it to retry.",
+      ],
+    },
+    details: { amc_instance_id: instanceId },
+  });
+}
+
+export function datasetMissing(datasetId: string, instanceId: string, hint?: Dataset): ConnectorError {
+  const example = hint ?? {
+    dataSetId: datasetId,
+    columns: [
+      { name: "email", columnType: "DIMENSION", dataType: "STRING", externalUserIdType: { hashedPii: "EMAIL" } },
+      { name: "record_date", columnType: "DIMENSION", dataType: "DATE", isMainEventTime: true },
+    ],
+    countryCode: "US",
+  };
+  const definition = JSON.stringify({ dataSet: example });
+  return new ConnectorError({
+    code: "amc.dataset-missing",
+    category: "needs-person",
+    message: `AMC instance ${instanceId} has no dataset "${datasetId}"`,
+    action: {
+      id: "amc.dataset-missing",
+      title: "Create the dataset",
+      description: `Dataset "${datasetId}" does not exist in AMC instance ${instanceId}.`,
+      steps: [
+        `Check the dataset id in the AMC query editor; or let this destination create it: set create_dataset: true and dataset_definition, for example ${definition}`,
+        "Return to the failed run and resolve it to retry.",
+      ],
+    },
+    details: { dataset_id: datasetId, amc_instance_id: instanceId, dataset_definition_example: definition },
+  });
+}
+
+/** The seed's bucket policy with the bucket and the data-upload account filled in. */
+export function bucketPolicy(bucket: string, dataUploadAccountId?: string): object {
+  const account = dataUploadAccountId ?? "{{Data upload AWS account ID}}";
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { AWS: `arn:aws:iam::${account}:root` },
+        Action: ["s3:GetObject", "s3:GetObjectVersion", "s3:ListBucket", "s3:PutObject", "s3:PutObjectAcl", "s3:GetObjectTagging", "s3:GetBucketTagging"],
+        Resource: [`arn:aws:s3:::${bucket}/*`, `arn:aws:s3:::${bucket}`],
+      },
+    ],
+  };
+}
+
+export function bucketNotReadable(options: { bucket: string; instanceId: string; dataUploadAccountId?: string; amcMessage: string; uploadId?: string }): ConnectorError {
+  const policy = JSON.stringify(bucketPolicy(options.bucket, options.dataUploadAccountId), null, 2);
+  return new ConnectorError({
+    code: "amc.bucket-not-readable",
+    category: "needs-person",
+    message: `AMC cannot read the staged files in bucket ${options.bucket}: ${options.amcMessage}`,
+    action: {
+      id: "amc.bucket-not-readable",
+      title: "Let AMC read the bucket",
+      description: `AMC's data upload account cannot read s3://${options.bucket} for instance ${options.instanceId}.`,
+      steps: [
+        `In the S3 console, open bucket ${options.bucket} → Permissions → Bucket policy, and add:\n${policy}`,
+        `Under Properties → Tags, add the tag instanceId = ${options.instanceId}.`,
+        ...(options.dataUploadAccountId ? [] : ["Replace {{Data upload AWS account ID}} with the account shown on the AMC instance info page (or set amc_data_upload_account_id)."]),
+        "Return to the failed run and resolve it to retry.",
+      ],
+    },
+    details: { bucket: options.bucket, amc_instance_id: options.instanceId, ...(options.uploadId ? { upload_id: options.uploadId } : {}) },
+  });
+}
+
+export function uploadFailed(options: { datasetId: string; uploadId: string; amcMessage: string }): ConnectorError {
+  return new ConnectorError({
+    code: "amc.upload-failed",
+    category: "needs-person",
+    message: `AMC failed upload ${options.uploadId} to dataset "${options.datasetId}": ${options.amcMessage}`,
+    action: {
+      id: "amc.upload-failed",
+      title: "Fix the upload AMC refused",
+      description: `AMC could not ingest the files: ${options.amcMessage}`,
+      steps: [
+        "Read AMC's message above: it names the file, column or value it could not take.",
+        "Correct the query (column names and types as the dataset defines them) or the dataset definition.",
+        "Restart the workflow (`conveyor runs restart <run id>`): a retried task would submit the same files again.",
+      ],
+    },
+    details: { dataset_id: options.datasetId, upload_id: options.uploadId },
+  });
+}
+
+export function audienceTooSmall(options: { audienceExecutionId: string; statusReason: string; audienceCount?: number }): ConnectorError {
+  return new ConnectorError({
+    code: "amc.audience-too-small",
+    category: "needs-person",
+    message: `AMC did not create audience ${options.audienceExecutionId}: ${options.statusReason}`,
+    action: {
+      id: "amc.audience-too-small",
+      title: "Audience too small",
+      description: "Amazon DSP needs at least 2,000 users in an audience.",
+      steps: [
+        "Widen the query or the time window (time_window_start, time_window_end) so that it selects at least 2,000 user_ids.",
+        "Restart the workflow with the new settings (`conveyor runs restart <run id>`).",
+      ],
+    },
+    details: { audience_execution_id: options.audienceExecutionId, ...(options.audienceCount !== undefined ? { audience_count: options.audienceCount } : {}) },
+  });
+}
+
+/** AMC's failure texts that mean "cannot read the bucket" rather than "bad data" (inferred). */
+export function looksLikeBucketAccess(message: string): boolean {
+  return /access denied|accessdenied|not authori[sz]ed|forbidden|bucket policy|tag(ged)?\b.*instanceid|instanceid.*tag|cannot read|could not read|unable to (read|access)/i.test(message);
+}
+
+/** AMC's texts for an audience under the DSP minimum (inferred). */
+export function looksLikeTooSmall(reason: string): boolean {
+  return /too small|minimum|at least 2,?000|fewer than 2,?000|below 2,?000|2,?000 (users|identities)/i.test(reason);
+}

@@ -1,0 +1,182 @@
+import { ConnectorError, parseRetryAfter, retry, type Clock, type Logger, type RetryPolicy } from "@conveyor/core";
+import { termsNotAccepted, updateCredentialsAction } from "./actions.js";
+import { isTransientFailure, networkError, retryAfterOf } from "./http.js";
+import type { LwaTokenProvider } from "./token.js";
+
+export interface AmcClientOptions {
+  baseUrl: string;
+  tokens: LwaTokenProvider;
+  clientId: string;
+  instanceId: string;
+  /** The AMC account (ENTITY…); resolved from the instance's accounts when not given. */
+  accountId?: string;
+  marketplaceId: string;
+  retryPolicy: RetryPolicy;
+  clock: Clock;
+  signal: AbortSignal;
+  logger: Logger;
+  requestTimeoutMs: number;
+}
+
+export interface AmcRequest {
+  /** For messages and logs: "create upload". */
+  operation: string;
+  method: "GET" | "POST" | "DELETE";
+  path: string;
+  query?: Record<string, string>;
+  body?: unknown;
+  /** Which header set: advertiser data calls or audience calls (spec §4). */
+  api?: "data" | "audience";
+  /**
+   * `all`: retry throttling, 5xx and lost connections; `throttling`: only 429, which AMC answers
+   * before doing anything — for creates, which are not idempotent (their callers decide).
+   */
+  retries?: "all" | "throttling";
+}
+
+/**
+ * The advertising API client: Bearer token from LwA (refreshed once on a 401), AMC's headers,
+ * JSON in and out, retries with backoff and jitter honouring `Retry-After`, and AMC's error body
+ * (`{code, details}`) turned into errors a person can act on.
+ */
+export class AmcClient {
+  private account: Promise<string> | undefined;
+
+  constructor(private readonly options: AmcClientOptions) {
+    if (options.accountId) this.account = Promise.resolve(options.accountId);
+  }
+
+  get instanceId(): string {
+    return this.options.instanceId;
+  }
+
+  /** The AMC account id: the setting, or the instance's first account (inferred: `GET /amc/accounts`). */
+  accountId(): Promise<string> {
+    this.account ??= this.firstAccount();
+    return this.account;
+  }
+
+  async request<T>(request: AmcRequest): Promise<T> {
+    const { retryPolicy, clock, signal, logger } = this.options;
+    const retries = request.retries ?? "all";
+    return retry(() => this.attempt<T>(request), {
+      ...retryPolicy,
+      signal,
+      isRetryable: (e) => isTransientFailure(e) && (retries === "all" || (e as ConnectorError).details?.http_status === 429),
+      retryAfterMs: retryAfterOf,
+      sleep: (ms, s) => clock.sleep(ms, s),
+      onRetry: ({ attempt, delayMs, error }) =>
+        logger.warn({ operation: request.operation, attempt, delay_ms: delayMs, error: (error as ConnectorError).code }, "retrying AMC request"),
+    });
+  }
+
+  /** One attempt: a 401 for an expired token gets a fresh token and one more try. */
+  private async attempt<T>(request: AmcRequest): Promise<T> {
+    const { tokens } = this.options;
+    let token = await tokens.token();
+    let response = await this.send(request, token);
+    if (response.status === 401 && response.body?.code !== "TERMS_NOT_ACCEPTED" && !/terms/i.test(String(response.body?.details ?? ""))) {
+      tokens.invalidate(token);
+      token = await tokens.token();
+      response = await this.send(request, token);
+    }
+    if (response.status >= 200 && response.status < 300) return response.body as T;
+    throw this.failure(request, response);
+  }
+
+  private async send(request: AmcRequest, token: string): Promise<{ status: number; body: Record<string, unknown> | undefined; retryAfter: string | null }> {
+    const { options } = this;
+    const url = new URL(options.baseUrl + request.path);
+    for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
+    const headers: Record<string, string> = {
+      authorization: `Bearer ${token}`,
+      "amazon-advertising-api-clientid": options.clientId,
+      accept: "application/json",
+      ...(request.body === undefined ? {} : { "content-type": "application/json" }),
+    };
+    if (request.api === "audience") {
+      headers["amazon-marketing-cloud-audience-instanceid"] = options.instanceId;
+      headers["amazon-advertising-api-entityid"] = await this.accountId();
+    } else if (request.api !== undefined || request.path.startsWith("/amc/advertiserData")) {
+      headers["amazon-advertising-api-advertiserid"] = await this.accountId();
+      headers["amazon-advertising-api-marketplaceid"] = options.marketplaceId;
+    }
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: request.method,
+        headers,
+        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.requestTimeoutMs)]),
+      });
+    } catch (error) {
+      options.signal.throwIfAborted();
+      throw networkError(error, "AMC");
+    }
+    let text: string;
+    try {
+      text = await response.text();
+    } catch (error) {
+      throw networkError(error, "AMC");
+    }
+    let body: Record<string, unknown> | undefined;
+    try {
+      body = text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>);
+    } catch {
+      body = { details: text.slice(0, 200) };
+    }
+    return { status: response.status, body, retryAfter: response.headers.get("retry-after") };
+  }
+
+  private failure(request: AmcRequest, response: { status: number; body: Record<string, unknown> | undefined; retryAfter: string | null }): ConnectorError {
+    const { status, body } = response;
+    const amcCode = typeof body?.code === "string" ? body.code : undefined;
+    const said = [body?.details, ...(Array.isArray(body?.errors) ? body.errors.slice(0, 3) : [])].filter((x) => typeof x === "string" && x !== "").join("; ");
+    const details = {
+      http_status: status,
+      operation: request.operation,
+      ...(amcCode ? { amc_code: amcCode } : {}),
+      ...(said ? { amc_details: said } : {}),
+      ...(typeof body?.requestId === "string" ? { request_id: body.requestId } : {}),
+    };
+    const what = `AMC answered HTTP ${status}${amcCode ? ` ${amcCode}` : ""} to ${request.operation}${said ? `: ${said}` : ""}`;
+    if (status === 429 || status >= 500) {
+      return new ConnectorError({
+        code: status === 429 ? "amc.throttled" : "amc.server-error",
+        category: "transient",
+        message: what,
+        details: { ...details, ...(status === 429 ? { retry_after_ms: parseRetryAfter(response.retryAfter) } : {}) },
+      });
+    }
+    if (status === 401 && (amcCode === "TERMS_NOT_ACCEPTED" || /terms/i.test(said))) return termsNotAccepted(this.options.instanceId, said || what);
+    if (status === 401) {
+      return new ConnectorError({ code: "credentials.invalid", category: "needs-person", message: `Invalid credentials: ${what} (after a fresh Login with Amazon token)`, action: updateCredentialsAction("AMC refused a fresh access token"), details });
+    }
+    if (status === 403) {
+      return new ConnectorError({
+        code: "amc.access-denied",
+        category: "needs-person",
+        message: `${what}. The user who authorized these credentials needs access to AMC instance ${this.options.instanceId} and its account (amc_account_id)`,
+        action: updateCredentialsAction(`AMC refused access to instance ${this.options.instanceId}`),
+        details,
+      });
+    }
+    if (status === 404) return new ConnectorError({ code: "amc.not-found", category: "invalid-input", message: what, details });
+    return new ConnectorError({ code: "amc.request-refused", category: "invalid-input", message: what, details });
+  }
+
+  private async firstAccount(): Promise<string> {
+    try {
+      const body = await this.request<{ amcAccounts?: Array<{ accountId?: string }> }>({ operation: "list AMC accounts", method: "GET", path: "/amc/accounts" });
+      const first = body.amcAccounts?.find((a) => typeof a.accountId === "string")?.accountId;
+      if (first) return first;
+    } catch (error) {
+      if (!ConnectorError.is(error) || error.code !== "amc.not-found") throw error;
+    }
+    throw new ConnectorError({
+      code: "settings.invalid",
+      category: "invalid-input",
+      message: "destination.settings.amc_account_id: AMC did not list an account for these credentials; set amc_account_id (the entityId, ENTITY…, shown in the AMC console)",
+    });
+  }
+}

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDelimited } from "@conveyor/testkit";
+import { getObject, listKeys, send, startWorld, type S3World } from "./harness.js";
+
+let world: S3World;
+beforeAll(async () => void (world = await startWorld()));
+afterAll(async () => world?.close());
+
+const validate = (settings: Record<string, unknown>) => world.host.validate("destination", "amazon-s3", settings, "destination.settings");
+
+describe("save-time checks (spec §2)", () => {
+  it("accepts a plain csv + gzip destination without problems", async () => {
+    expect(await validate({ prefix: "p", format: "csv", compression: "gzip" })).toEqual([]);
+  });
+
+  it("warns about quote mode none without an escape character, in the spec's words", async () => {
+    expect(await validate({ prefix: "p", format: "csv", quote_mode: "none" })).toEqual([
+      {
+        path: "destination.settings.quote_mode",
+        severity: "warning",
+        message: "files are sent with unescaped and unquoted data; choose a quote mode other than None or set an escape character",
+      },
+    ]);
+    expect(await validate({ prefix: "p", format: "csv", quote_mode: "none", escape_character: "\\" })).toEqual([]);
+  });
+
+  it("refuses parquet with gzip, and parquet with PGP but no archive", async () => {
+    expect(await validate({ prefix: "p", format: "parquet", compression: "gzip" })).toEqual([
+      expect.objectContaining({ path: "destination.settings.compression", severity: "error", message: expect.stringContaining("gzip cannot be used with parquet") }),
+    ]);
+    expect(await validate({ prefix: "p", format: "parquet", pgp_public_key: world.keys.publicKey })).toEqual([
+      expect.objectContaining({ path: "destination.settings.compression", severity: "error", message: expect.stringContaining("needs compression tar, tgz or zip") }),
+    ]);
+    expect(await validate({ prefix: "p", format: "parquet", compression: "tgz", pgp_public_key: world.keys.publicKey })).toEqual([
+      { path: "destination.settings.pgp_public_key", severity: "info", message: expect.stringMatching(/^files will be encrypted to key [0-9A-F]{16}/) },
+    ]);
+  });
+
+  it("refuses a PGP key that is not one, under pgp_public_key, before any run", async () => {
+    const problems = await validate({ prefix: "p", format: "csv", pgp_public_key: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\ngarbage\n-----END PGP PUBLIC KEY BLOCK-----" });
+    expect(problems).toEqual([expect.objectContaining({ path: "destination.settings.pgp_public_key", severity: "error", code: "pgp.invalid-key" })]);
+  });
+
+  it("names each bad setting and what is allowed", async () => {
+    const problems = await validate({ format: "xml", quote_mode: "sometimes", compression: "rar", split: { rows: 10 }, escape_character: "ab", colour: 1 });
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      "destination.settings",
+      "destination.settings.compression",
+      "destination.settings.escape_character",
+      "destination.settings.format",
+      "destination.settings.prefix",
+      "destination.settings.quote_mode",
+      "destination.settings.split.rows",
+    ]);
+    expect(problems.find((p) => p.path.endsWith(".format"))?.message).toBe('must be one of "parquet", "csv", "tsv", "psv"');
+    expect(problems.find((p) => p.path.endsWith(".prefix"))?.message).toBe("is required (string)");
+  });
+
+  it("accepts the spec's spelling all-non-null for the quote mode", async () => {
+    expect(await validate({ prefix: "p", format: "csv", quote_mode: "all-non-null" })).toEqual([]);
+  });
+});
+
+describe("access policy and data templates through the destination", () => {
+  it("names files from the campaign and group, and writes the template's columns with string-builder values", async () => {
+    const run = await send(world, { prefix: "campaigns", format: "csv", allow_business_users: true }, {
+      template: {
+        file_name: "{{ campaign_name }}/{{ group_name }}_{{ now|format:'yyyyMMdd' }}",
+        available_to_campaigns: true,
+        columns: [{ source: "email", name: "Email" }, { name: "origin", build: [{ text: "seg-" }, { value: "segment_id" }, { text: "@" }, { value: "export_timestamp" }] }],
+      },
+      job: { principal: { role: "business_user" }, campaign: { name: "spring_sale", group: "control", recurring: true }, segment: { id: "s42", name: "Loyal" } },
+    });
+    expect(run.failure).toBeUndefined();
+    expect(await listKeys(world, "campaigns/")).toEqual(["campaigns/spring_sale/control_20250131.csv"]);
+    const [header, first] = await parseDelimited((await getObject(world, "campaigns/spring_sale/control_20250131.csv")).toString(), ",");
+    expect(header).toEqual(["Email", "origin"]);
+    expect(first).toEqual(["user1@example.com", "seg-s42@2025-01-31T12:00:00.000Z"]);
+  });
+
+  it("appends the date to a one-time campaign's file names", async () => {
+    const run = await send(world, { prefix: "once", format: "csv" }, {
+      template: { file_name: "{{ campaign_name }}", available_to_campaigns: true },
+      job: { campaign: { name: "launch", recurring: false } },
+    });
+    expect(run.failure).toBeUndefined();
+    expect(await listKeys(world, "once/")).toEqual(["once/launch_2025_01_31.csv"]);
+  });
+
+  it("refuses a business user unless the destination or its template allows business users, writing nothing", async () => {
+    const refused = await send(world, { prefix: "business", format: "csv" }, { job: { principal: { role: "business_user" } } });
+    expect(refused.failure?.error.code).toBe("policy.business-users-not-allowed");
+    expect(await listKeys(world, "business/")).toEqual([]);
+    const allowed = await send(world, { prefix: "business", format: "csv", allow_business_users: true }, { job: { principal: { role: "business_user" } } });
+    expect(allowed.failure).toBeUndefined();
+  });
+
+  it("refuses a restricted-PII user sending PII columns unless destination and template both allow it", async () => {
+    const principal = { principal: { role: "business_user", restricted_pii: true } };
+    const destinationOnly = await send(world, { prefix: "pii", format: "csv", allow_business_users: true, allow_restricted_pii: true }, { job: principal });
+    expect(destinationOnly.failure?.error.code).toBe("policy.restricted-pii");
+    expect(destinationOnly.failure?.error.message).toContain("email");
+    expect(await listKeys(world, "pii/")).toEqual([]);
+    const both = await send(world, { prefix: "pii", format: "csv", allow_business_users: true, allow_restricted_pii: true }, {
+      job: principal,
+      template: { file_name: "pii_ok", allow_restricted_pii: true },
+    });
+    expect(both.failure).toBeUndefined();
+    expect(await listKeys(world, "pii/")).toEqual(["pii/pii_ok.csv"]);
+  });
+});
