@@ -3,53 +3,17 @@ import { createServer, type IncomingHttpHeaders } from "node:http";
 import type { AddressInfo } from "node:net";
 import { readdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
-import { PassThrough, Readable } from "node:stream";
 import { fileURLToPath } from "node:url";
-import { Command, CommanderError } from "commander";
-import { asConnectorError, EXIT_CODES, RunStore, SecretRegistry } from "@conveyor/core";
+import { RunStore } from "@conveyor/core";
 import type { Schedule, StoredNotification } from "@conveyor/scheduler";
 import { describe, expect, it } from "vitest";
-import { notificationsCommand, scheduleCommand, schedulerCommand } from "../src/commands/schedule.js";
-import type { CommandContext, GlobalOptions } from "../src/job-context.js";
-import { EXAMPLE_PLUGIN, workspace } from "./run-cli.js";
+import { conveyor as run, EXAMPLE_PLUGIN, workspace } from "./run-cli.js";
 
 const WEBHOOK_PLUGIN = join(dirname(fileURLToPath(import.meta.url)), "../../../plugins/notifier-webhook");
 
-/** `conveyor <args>` with only the schedule commands (main.ts wires them for real), in-process. */
-async function conveyor(args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  const out: Buffer[] = [];
-  const err: Buffer[] = [];
-  stdout.on("data", (c: Buffer) => out.push(c));
-  stderr.on("data", (c: Buffer) => err.push(c));
-  let code = 0;
-  const program = new Command("conveyor")
-    .option("--state-dir <dir>")
-    .option("--config <path>")
-    .option("--plugin <path-or-package>", "", (value: string, all: string[]) => [...all, value], [] as string[])
-    .option("--json")
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => stdout.write(s), writeErr: (s) => stderr.write(s) });
-  const ctx: CommandContext = {
-    io: { stdout, stderr, stdin: Readable.from([]), env: { ...options.env }, cwd: options.cwd },
-    secrets: new SecretRegistry(),
-    globals: () => program.opts<GlobalOptions>(),
-    exit: (c) => void (code = c),
-  };
-  for (const make of [scheduleCommand, schedulerCommand, notificationsCommand]) program.addCommand(make(ctx).exitOverride());
-  try {
-    await program.parseAsync(["--plugin", EXAMPLE_PLUGIN, "--plugin", WEBHOOK_PLUGIN, ...args], { from: "user" });
-  } catch (error) {
-    if (error instanceof CommanderError) code = error.exitCode === 0 ? 0 : 2;
-    else {
-      const failure = asConnectorError(error);
-      stderr.write(`error [${failure.code}]: ${failure.message}\n`);
-      code = EXIT_CODES[failure.category];
-    }
-  }
-  return { code, stdout: Buffer.concat(out).toString(), stderr: Buffer.concat(err).toString() };
-}
+/** `conveyor <args>` in-process, with the example destination and the webhook notifier loaded by path. */
+const conveyor = (args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv }) =>
+  run(["--plugin", EXAMPLE_PLUGIN, "--plugin", WEBHOOK_PLUGIN, ...args], options);
 
 const CSV = "id,email\n1,ada@example.com\n2,alan@example.com\n";
 /** The local-directory destination resolves its folder against the process, so it is absolute. */
