@@ -42,15 +42,32 @@ export async function runFilePipeline(
   return { objects, rows: counter.rows, bytes: counter.bytes };
 }
 
-async function* countRows(
+/**
+ * Counts rows as the formatter pulls them. A plain iterator rather than an async generator:
+ * a generator's queue and extra microtask hops per row cost about a quarter of a fast CSV
+ * formatter's time.
+ */
+function countRows(
   rows: AsyncIterable<Row>,
   counter: { rows: number; bytes: number; files: number },
   progress?: ProgressReporter,
-): AsyncGenerator<Row> {
-  for await (const row of rows) {
-    counter.rows++;
-    // Reporting every row would cost more than the formatting; every 4096 is smooth enough.
-    if (progress && (counter.rows & 4095) === 0) progress.update({ ...counter });
-    yield row;
-  }
+): AsyncIterable<Row> {
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = rows[Symbol.asyncIterator]();
+      const count = (result: IteratorResult<Row>) => {
+        if (!result.done) {
+          counter.rows++;
+          // Reporting every row would cost more than the formatting; every 4096 is smooth enough.
+          if (progress && (counter.rows & 4095) === 0) progress.update({ ...counter });
+        }
+        return result;
+      };
+      return {
+        next: () => inner.next().then(count),
+        return: (value?: unknown) => inner.return?.(value) ?? Promise.resolve({ done: true as const, value: undefined }),
+        throw: (error?: unknown) => inner.throw?.(error) ?? Promise.reject(error),
+      };
+    },
+  };
 }
