@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import type { Logger } from "pino";
-import type { ConnectorErrorJson } from "./errors.js";
+import type { ConnectorErrorJson, ErrorCategory, WorkflowAction } from "./errors.js";
 import type { Row, Schema } from "./schema.js";
 import type { Clock, ProgressReporter, TempStore } from "./services.js";
 
@@ -149,4 +149,33 @@ export interface SendReport {
 export interface Destination {
   test(context: DestinationContext): Promise<ConnectionCheck[]>;
   send(request: SendRequest, context: DestinationContext): Promise<SendReport>;
+}
+
+/** A message for a person: a failed run, a disabled schedule… with what to do about it. */
+export interface Notification {
+  id: string;
+  /** What happened, e.g. `run-failed`, `schedule-disabled`. */
+  kind: string;
+  level: "info" | "warning" | "error";
+  title: string;
+  message: string;
+  created_at: string;
+  run_id?: string;
+  error?: { code: string; message: string; category: ErrorCategory };
+  /** The command that opens the failed run (its tasks, error and workflow actions). */
+  view?: string;
+  /** The workflow actions, each with its numbered steps, the error's own first. */
+  actions: WorkflowAction[];
+}
+
+/**
+ * A notification channel: what a plugin of kind `notifier` registers under
+ * `implementationToken("notifier", id)`. Throwing means the delivery failed.
+ */
+export interface Notifier {
+  notify(notification: Notification, context?: NotifierContext): Promise<void>;
+}
+
+export interface NotifierContext {
+  signal?: AbortSignal;
 }

@@ -1,28 +1,17 @@
 import { join } from "node:path";
-import { invalidInput, type ErrorCategory, type WorkflowAction } from "@conveyor/core";
+import { invalidInput, type Notification } from "@conveyor/core";
 import { jsonNames, readJson, writeJsonAtomic } from "./json-file.js";
 
-export type NotificationLevel = "info" | "warning" | "error";
+export type NotificationLevel = Notification["level"];
 export type NotificationKind = "run-failed" | "schedule-disabled" | "schedule-recovered" | "slot-interrupted";
 
-/** What a channel delivers: everything a person needs to find the failed run and resolve it. */
-export interface NotificationMessage {
-  id: string;
+/** What the scheduler raises: a core notification, with the schedule and slot it is about. */
+export interface NotificationMessage extends Notification {
   kind: NotificationKind;
-  level: NotificationLevel;
-  title: string;
-  message: string;
-  created_at: string;
   schedule_id: string;
   job: string;
   scheduled_time?: string;
-  run_id?: string;
   exit_code?: number;
-  error?: { code: string; message: string; category: ErrorCategory };
-  /** The command that opens the failed run (its tasks, error and workflow actions). */
-  view?: string;
-  /** The workflow actions, each with its numbered steps, the error's own first. */
-  actions: WorkflowAction[];
 }
 
 export interface Delivery {
@@ -37,18 +26,7 @@ export interface StoredNotification extends NotificationMessage {
   deliveries: Delivery[];
 }
 
-/**
- * A notification channel: the implementation a plugin of kind `notifier` registers under
- * `implementationToken("notifier", id)`. Throwing means the delivery failed (it is recorded on
- * the notification; the scheduler carries on).
- */
-export interface Notifier {
-  notify(notification: NotificationMessage, context?: NotifierContext): Promise<void>;
-}
-
-export interface NotifierContext {
-  signal?: AbortSignal;
-}
+export type { Notifier, NotifierContext } from "@conveyor/core";
 
 /** Notifications as JSON under `<stateDir>/notifications/<id>.json`, newest last by id. */
 export class NotificationStore {

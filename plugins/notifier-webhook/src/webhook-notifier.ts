@@ -1,5 +1,4 @@
-import { ConnectorError, inject, injectable, parseRetryAfter, retry, TOKENS } from "@conveyor/core";
-import type { NotificationMessage, Notifier, NotifierContext } from "@conveyor/scheduler";
+import { ConnectorError, inject, injectable, parseRetryAfter, retry, TOKENS, type Notification, type Notifier, type NotifierContext } from "@conveyor/core";
 import type { WebhookSettings } from "./index.js";
 import { SIGNATURE_HEADER, signBody } from "./signature.js";
 
@@ -7,7 +6,7 @@ import { SIGNATURE_HEADER, signBody } from "./signature.js";
 export class WebhookNotifier implements Notifier {
   constructor(@inject(TOKENS.settings) private readonly settings: WebhookSettings) {}
 
-  async notify(notification: NotificationMessage, context: NotifierContext = {}): Promise<void> {
+  async notify(notification: Notification, context: NotifierContext = {}): Promise<void> {
     const body = JSON.stringify(notification);
     const headers: Record<string, string> = {
       ...this.settings.headers,
