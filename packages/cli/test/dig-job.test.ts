@@ -124,16 +124,8 @@ const config: ConveyorConfig = {
   },
 };
 
-const connectionSettings = {
-  lwa_client_id: "amzn1.application-oa2-client.abc",
-  lwa_client_secret: "amzn1.oa2-cs.v1.secret",
-  lwa_refresh_token: "Atzr|refresh",
-  lwa_endpoint: "http://127.0.0.1:4000/auth/o2/token",
-  amc_endpoint: "http://127.0.0.1:4000",
-  amc_instance_id: "amcinstance1",
-  amc_account_id: "ENTITYABC",
-  marketplace_id: "ATVPDKIKX0DER",
-};
+/** The connection's keys, less its type and staging credential, become the destination's settings. */
+const { type: _type, s3_credential: _s3, ...connectionSettings } = config.connections.new_amc_auth!;
 
 const translate = (text: string, cfg: ConveyorConfig = config) => digWorkflowToJob(parse(text), cfg);
 

@@ -1,5 +1,13 @@
-import { inject, injectable, invalidInput, TOKENS, type ConnectionCheck,
-  type ConnectionScope, type Credential, type PluginContext } from "@conveyor/core";
+import {
+  inject,
+  injectable,
+  invalidInput,
+  TOKENS,
+  type ConnectionCheck,
+  type ConnectionScope,
+  type Credential,
+  type PluginContext,
+} from "@conveyor/core";
 import {
   callerIdentity,
   connectionTarget,
