@@ -1,7 +1,8 @@
 import { execFileSync } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ListBucketsCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListBucketsCommand } from "@aws-sdk/client-s3";
+import { emulatorAdminClient, type EmulatorsInfo } from "@conveyor/testkit";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { conveyor, finished, firstLine, start, workspace } from "../src/cli-process.js";
@@ -16,16 +17,11 @@ describe("conveyor emulators", () => {
   it("prints its endpoints as one JSON line, serves S3, writes the config, and leaves nothing behind on SIGTERM", async () => {
     const cwd = await workspace({});
     const child = start(["emulators", "--json", "--write-config", "conveyor.config.yaml"], { cwd });
-    const info = JSON.parse(await firstLine(child)) as Record<string, string>;
-    for (const key of ["s3_endpoint", "sts_endpoint", "region", "bucket", "platform_role_arn", "customer_role_arn", "external_id", "access_key_id", "secret_access_key", "admin_access_key_id", "admin_secret_access_key", "data_dir"]) {
+    const info = JSON.parse(await firstLine(child)) as EmulatorsInfo;
+    for (const key of ["s3_endpoint", "sts_endpoint", "region", "bucket", "platform_role_arn", "customer_role_arn", "external_id", "access_key_id", "secret_access_key", "admin_access_key_id", "admin_secret_access_key", "data_dir"] as const) {
       expect(info[key], key).toEqual(expect.any(String));
     }
-    const admin = new S3Client({
-      endpoint: info.s3_endpoint,
-      region: info.region,
-      forcePathStyle: true,
-      credentials: { accessKeyId: info.admin_access_key_id!, secretAccessKey: info.admin_secret_access_key! },
-    });
+    const admin = emulatorAdminClient(info);
     const buckets = await admin.send(new ListBucketsCommand({}));
     expect(buckets.Buckets?.map((b) => b.Name)).toContain(info.bucket);
     const config = parse(await readFile(join(cwd, "conveyor.config.yaml"), "utf8")) as { platform: Record<string, unknown> };

@@ -1,7 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
-import { countRows, parseDelimited, unpackObjects } from "@conveyor/testkit";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { countRows, emulatorAdminClient, parseDelimited, readObjects, unpackObjects, type EmulatorsInfo } from "@conveyor/testkit";
 import * as openpgp from "openpgp";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conveyor, finished, firstLine, start, workspace } from "../src/cli-process.js";
@@ -13,7 +13,7 @@ const EXT = { csv: ".csv", tsv: ".tsv", psv: ".psv", parquet: ".parquet" } as co
 
 let cwd: string;
 let emulators: ReturnType<typeof start>;
-let info: Record<string, string>;
+let info: EmulatorsInfo;
 let admin: S3Client;
 let key: { publicKey: string; privateKey: openpgp.PrivateKey };
 
@@ -21,13 +21,8 @@ beforeAll(async () => {
   const lines = ["id,email,first_name,signup_ts", ...Array.from({ length: ROWS }, (_, i) => `${i + 1},user${i + 1}@example.com,"Name, ${i}",2025-01-${String((i % 28) + 1).padStart(2, "0")}T10:00:00Z`)];
   cwd = await workspace({ "customers.csv": lines.join("\n") + "\n" });
   emulators = start(["emulators", "--json", "--write-config", "conveyor.config.yaml"], { cwd });
-  info = JSON.parse(await firstLine(emulators)) as Record<string, string>;
-  admin = new S3Client({
-    endpoint: info.s3_endpoint,
-    region: info.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: info.admin_access_key_id!, secretAccessKey: info.admin_secret_access_key! },
-  });
+  info = JSON.parse(await firstLine(emulators)) as EmulatorsInfo;
+  admin = emulatorAdminClient(info);
   const generated = await openpgp.generateKey({ type: "rsa", rsaBits: 2048, userIDs: [{ name: "e2e" }], format: "object" });
   key = { publicKey: generated.publicKey.armor(), privateKey: generated.privateKey };
 });
@@ -37,15 +32,7 @@ afterAll(async () => {
   if (emulators) await finished(emulators);
 });
 
-async function objectsUnder(prefix: string): Promise<Map<string, Buffer>> {
-  const listed = await admin.send(new ListObjectsV2Command({ Bucket: info.bucket, Prefix: prefix }));
-  const objects = new Map<string, Buffer>();
-  for (const o of listed.Contents ?? []) {
-    const out = await admin.send(new GetObjectCommand({ Bucket: info.bucket, Key: o.Key! }));
-    objects.set(o.Key!, Buffer.from(await out.Body!.transformToByteArray()));
-  }
-  return objects;
-}
+const objectsUnder = (prefix: string) => readObjects(admin, info.bucket, prefix);
 
 /** The objects spec §3 names for a combination, under prefix P with T = "customers". */
 function expectedKeys(format: (typeof FORMATS)[number], compression: (typeof COMPRESSIONS)[number], pgp: boolean): string[] {

@@ -1,6 +1,7 @@
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
+import type { S3Client } from "@aws-sdk/client-s3";
+import { emulatorAdminClient, listObjects, type EmulatorsInfo } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conveyor, finished, firstLine, start, workspace } from "../src/cli-process.js";
 
@@ -15,19 +16,14 @@ const MINUTE = 60_000;
 
 let cwd: string;
 let emulators: ReturnType<typeof start>;
-let info: Record<string, string>;
+let info: EmulatorsInfo;
 let admin: S3Client;
 
 beforeAll(async () => {
   cwd = await workspace({ "customers.csv": "id,email\n1,ada@example.com\n2,alan@example.com\n3,grace@example.com\n" });
   emulators = start(["emulators", "--json", "--write-config", "conveyor.config.yaml"], { cwd });
-  info = JSON.parse(await firstLine(emulators)) as Record<string, string>;
-  admin = new S3Client({
-    endpoint: info.s3_endpoint,
-    region: info.region,
-    forcePathStyle: true,
-    credentials: { accessKeyId: info.admin_access_key_id!, secretAccessKey: info.admin_secret_access_key! },
-  });
+  info = JSON.parse(await firstLine(emulators)) as EmulatorsInfo;
+  admin = emulatorAdminClient(info);
 });
 
 afterAll(async () => {
@@ -107,8 +103,7 @@ describe("conveyor scheduler against conveyor emulators", () => {
     const runIds = slots.map((s) => s.attempts[0]!.run_id);
     expect(new Set(runIds).size).toBe(slots.length);
 
-    const listed = await admin.send(new ListObjectsV2Command({ Bucket: info.bucket, Prefix: "scheduled/" }));
-    const keys = (listed.Contents ?? []).map((o) => o.Key!).filter((k) => k.endsWith(".csv"));
+    const keys = (await listObjects(admin, info.bucket, "scheduled/")).map((o) => o.key).filter((k) => k.endsWith(".csv"));
     expect(keys).toHaveLength(slots.length);
     expect(new Set(keys).size).toBe(keys.length);
   });

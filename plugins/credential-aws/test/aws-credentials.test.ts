@@ -3,7 +3,7 @@ import { HeadObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createS3Client, type AwsConnection } from "@conveyor/aws";
 import { ConnectorError, createLogger, createRunContext, PluginHost, sleepFor, type ConnectionCheck, type PluginContext } from "@conveyor/core";
-import { emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
+import { emulatorAdminClient, emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugins, { AccessKeyCredential, AssumeRoleCredential } from "../src/index.js";
 import { DIRECT_EXTERNAL_ID, DIRECT_ROLE } from "./direct-role.js";
@@ -180,7 +180,7 @@ describe("aws-assume-role", () => {
     })());
     await new Upload({ client: createS3Client(connection), queueSize: 1, partSize: 5 * 1024 * 1024, params: { Bucket: "conveyor-exports", Key: "long/assume.bin", Body: body } }).done();
     expect(emulators.sts.calls.filter((c) => c.roleArn === DIRECT_ROLE && c.outcome === "issued").length).toBe(issued + 1);
-    const admin = createS3Client({ kind: "aws", credentials: async () => ({ accessKeyId: emulators.info.admin_access_key_id, secretAccessKey: emulators.info.admin_secret_access_key }), region: "us-east-1", s3Endpoint: emulators.info.s3_endpoint, forcePathStyle: true, identity: "admin" });
+    const admin = emulatorAdminClient(emulators.info);
     expect((await admin.send(new HeadObjectCommand({ Bucket: "conveyor-exports", Key: "long/assume.bin" }))).ContentLength).toBe(10 * 1024 * 1024);
     await remember(connection);
   });

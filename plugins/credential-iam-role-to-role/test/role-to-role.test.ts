@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { ListObjectsV2Command, PutObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { ListObjectsV2Command, PutObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
 import { createS3Client, objectsResource, s3Error, type AwsConnection } from "@conveyor/aws";
 import {
@@ -12,7 +12,7 @@ import {
   type Credential,
   type PluginContext,
 } from "@conveyor/core";
-import { emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
+import { emulatorAdminClient, emulatorPlatform as platformOf, roleFromPolicies, startEmulators, type RunningEmulators } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import plugin, { RoleToRoleCredential } from "../src/index.js";
 
@@ -59,11 +59,7 @@ async function testChecks(credential: Credential, context: PluginContext): Promi
   return checks;
 }
 
-const admin = () =>
-  new S3Client({
-    endpoint: emulators.info.s3_endpoint, region: "us-east-1", forcePathStyle: true,
-    credentials: { accessKeyId: emulators.info.admin_access_key_id, secretAccessKey: emulators.info.admin_secret_access_key },
-  });
+const admin = () => emulatorAdminClient(emulators.info);
 
 const issuedFor = (roleArn: string) => emulators.sts.calls.filter((c) => c.roleArn === roleArn && c.outcome === "issued").length;
 

@@ -1,9 +1,8 @@
 import { join } from "node:path";
-import { GetObjectCommand, ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import { Command } from "commander";
 import * as openpgp from "openpgp";
 import { jobSchema, RunStore, runJob, type RunRecord } from "@conveyor/core";
-import { countRows, customerRows, customerSchema, emulatorPlatform, startEmulators, unpackObjects } from "@conveyor/testkit";
+import { countRows, customerRows, customerSchema, emulatorAdminClient, emulatorPlatform, listObjects, readObject, startEmulators, unpackObjects } from "@conveyor/testkit";
 import { amcDemoStep } from "../demo/amc-step.js";
 import { demoExports } from "../demo/demo-exports.js";
 import { createCliHost } from "../host.js";
@@ -37,14 +36,7 @@ export function demoCommand(ctx: CommandContext): Command {
         const host = await createCliHost({ config: { platform: emulatorPlatform(info), plugins: [], connections: {} }, secrets: ctx.secrets, projectDir: io.cwd });
         const key = await openpgp.generateKey({ type: "ecc", curve: "curve25519Legacy", userIDs: [{ name: "Conveyor demo", email: "demo@example.com" }], format: "object" });
         const store = new RunStore(stateDir);
-        const admin = new S3Client({
-          endpoint: info.s3_endpoint,
-          region: info.region,
-          forcePathStyle: true,
-          credentials: { accessKeyId: info.admin_access_key_id, secretAccessKey: info.admin_secret_access_key },
-          requestChecksumCalculation: "WHEN_REQUIRED",
-          responseChecksumValidation: "WHEN_REQUIRED",
-        });
+        const admin = emulatorAdminClient(info);
         const results: Array<{ title: string; run: RunRecord; found: number }> = [];
         for (const demo of demoExports(key.publicKey.armor())) {
           const job = jobSchema.parse({
@@ -60,12 +52,12 @@ export function demoCommand(ctx: CommandContext): Command {
           }
           // Read back as a recipient would: decrypt with the demo key, decompress, unpack, parse.
           const objects = new Map<string, Buffer>();
-          for (const object of run.report!.objects) objects.set(object.key, await read(admin, info.bucket, object.key));
+          for (const object of run.report!.objects) objects.set(object.key, await readObject(admin, info.bucket, object.key));
           results.push({ title: demo.title, run, found: await countRows(await unpackObjects(objects, { privateKey: key.privateKey })) });
         }
         const amc = await amcDemoStep({ info, host, store, io, rows });
         line(io.stdout, "");
-        const keys = await listAll(admin, info.bucket, "demo/");
+        const keys = await listObjects(admin, info.bucket, "demo/");
         line(io.stdout, table([["OBJECT", "SIZE"], ...keys.map((k) => [`s3://${info.bucket}/${k.key}`, formatBytes(k.size)])]));
         line(io.stdout, `The emulator keeps the objects in ${info.data_dir}`);
         line(io.stdout, "");
@@ -79,21 +71,4 @@ export function demoCommand(ctx: CommandContext): Command {
         await emulators.close();
       }
     });
-}
-
-
-async function read(client: S3Client, bucket: string, key: string): Promise<Buffer> {
-  const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-  return Buffer.from(await out.Body!.transformToByteArray());
-}
-
-async function listAll(client: S3Client, bucket: string, prefix: string): Promise<Array<{ key: string; size: number }>> {
-  const out: Array<{ key: string; size: number }> = [];
-  let token: string | undefined;
-  do {
-    const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-    out.push(...(page.Contents ?? []).map((o) => ({ key: o.Key!, size: o.Size ?? 0 })));
-    token = page.NextContinuationToken;
-  } while (token);
-  return out.sort((a, b) => a.key.localeCompare(b.key));
 }

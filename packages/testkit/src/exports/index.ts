@@ -1,2 +1,3 @@
 export { decryptPgp, unpackObjects, type UnpackOptions } from "./unpack.js";
 export { countRows, parseDelimited, parseParquet } from "./parse.js";
+export { emulatorAdminClient, listObjects, readObject, readObjects } from "./bucket.js";
