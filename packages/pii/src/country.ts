@@ -1,25 +1,33 @@
 import { ConnectorError } from "@conveyor/core";
-import { isSupportedCountry } from "libphonenumber-js";
 
 export const DEFAULT_COUNTRY = "US";
 
-/** Countries with their own rules beyond the defaults (address tables, state names, ZIP formats). */
-export const TUNED_COUNTRIES = ["US", "CA", "GB", "FR", "DE", "ES", "IT", "JP", "IN"] as const;
+/**
+ * The countries Amazon's uploader normalizes for — the only `country_code` values its
+ * transformation job accepts (amc_transformations.py `check_params`; its address normalizer
+ * raises for any other). `GB` is the United Kingdom; `UK` is not accepted, as Amazon's job
+ * refuses it.
+ */
+export const SUPPORTED_COUNTRIES = ["US", "CA", "GB", "FR", "DE", "ES", "IT", "JP", "IN"] as const;
+
+
+const SUPPORTED = new Set<string>(SUPPORTED_COUNTRIES);
 
 /**
- * Upper-cases and checks a country code. `UK` is accepted for `GB` because Amazon's own tools
- * used it. Throws `pii.invalid-country` for anything that is not a known ISO 3166-1 alpha-2 code.
+ * The dataset country: one of SUPPORTED_COUNTRIES, upper-cased and trimmed (`" gb"` → `GB`);
+ * `US` when none is given. Anything else — `UK`, other ISO codes, names — throws
+ * `pii.invalid-country` (category `invalid-input`), as Amazon's job stops on it.
  */
 export function resolveCountry(country: string | undefined): string {
   if (country === undefined || country.trim() === "") return DEFAULT_COUNTRY;
   const code = country.trim().toUpperCase();
-  const resolved = code === "UK" ? "GB" : code;
-  // libphonenumber's region list is a well-kept superset of the ISO codes that have people.
-  if (/^[A-Z]{2}$/.test(resolved) && isSupportedCountry(resolved)) return resolved;
+  if (SUPPORTED.has(code)) return code;
   throw new ConnectorError({
     code: "pii.invalid-country",
     category: "invalid-input",
-    message: `country ${JSON.stringify(country)} is not an ISO 3166-1 alpha-2 country code; use one such as ${TUNED_COUNTRIES.join(", ")}`,
-    details: { country },
+    message:
+      `country ${JSON.stringify(country)} is not one Amazon's normalization supports; use one of ${SUPPORTED_COUNTRIES.join(", ")}` +
+      (code === "UK" ? " (the United Kingdom is GB)" : ""),
+    details: { country, allowed: [...SUPPORTED_COUNTRIES] },
   });
 }

@@ -9,15 +9,18 @@ export const sha256Hex: (text: string) => string =
     ? (text) => oneShot("sha256", text, "hex")
     : (text) => crypto.createHash("sha256").update(text, "utf8").digest("hex");
 
-const HEX64 = /^[0-9a-fA-F]{64}$/;
+// Amazon's skip_record_flag: `regex.match("^[a-f0-9]{64}$", text)`. Lower-case only, and
+// Python's `$` also matches before a final newline.
+const SHA256_HEX = /^[a-f0-9]{64}\n?$/;
 
 /**
- * When `value` already is a SHA-256 hex digest (64 hex characters, either case, surrounding
- * whitespace ignored) returns it lower-cased; otherwise `undefined`.
+ * When `value` already is a SHA-256 hex digest as Amazon's uploader recognises one — exactly 64
+ * lower-case hex characters (a final newline allowed) — returns it as it is, for it to be passed
+ * through unhashed; otherwise `undefined`. Anything else, upper-case hex or hex with spaces
+ * around it included, is normalized like any other value of its type (Amazon's rule).
  */
 export function existingHash(value: string): string | undefined {
   // Length first: almost every value is rejected without running the regex.
-  if (value.length < 64) return undefined;
-  const candidate = value.length === 64 ? value : value.trim();
-  return candidate.length === 64 && HEX64.test(candidate) ? candidate.toLowerCase() : undefined;
+  if (value.length !== 64 && value.length !== 65) return undefined;
+  return SHA256_HEX.test(value) ? value : undefined;
 }

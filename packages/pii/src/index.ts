@@ -2,4 +2,4 @@ export { PII_TYPES, type PiiType, type PiiOptions, type Normalizer } from "./typ
 export { hashPii, normalize, normalizerFor, isPiiType, assertPiiType } from "./normalize.js";
 export { createPiiHasher, type PiiHasher, type PiiStats, type PiiColumnStats } from "./transform.js";
 export { sha256Hex, existingHash } from "./hash.js";
-export { resolveCountry, DEFAULT_COUNTRY, TUNED_COUNTRIES } from "./country.js";
+export { resolveCountry, DEFAULT_COUNTRY, SUPPORTED_COUNTRIES } from "./country.js";

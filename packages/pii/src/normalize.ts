@@ -69,7 +69,8 @@ export function cellText(value: Value | undefined): string | undefined {
 
 /**
  * Normalized form of `value` for `type`, or `null` when it is empty or invalid. A value that
- * already is a SHA-256 hex digest comes back lower-cased, untouched.
+ * already is a SHA-256 hex digest as Amazon recognises one (64 lower-case hex characters)
+ * comes back as it is.
  */
 export function normalize(type: PiiType, value: Value | undefined, options: PiiOptions = {}): string | null {
   const normalizer = normalizerFor(type, options);
@@ -78,7 +79,10 @@ export function normalize(type: PiiType, value: Value | undefined, options: PiiO
   return existingHash(text) ?? normalizer(text);
 }
 
-/** Lowercase hex SHA-256 of the normalized value; `null` when it is empty or invalid (never the hash of ""). */
+/**
+ * Lowercase hex SHA-256 of the normalized value; `null` when it is empty or invalid (never the
+ * hash of ""). A value that already is a digest (see `existingHash`) is returned as it is.
+ */
 export function hashPii(type: PiiType, value: Value | undefined, options: PiiOptions = {}): string | null {
   const normalizer = normalizerFor(type, options);
   const text = cellText(value);

@@ -9,7 +9,7 @@ export interface PiiColumnStats {
   type: PiiType;
   /** Values normalized and hashed here. */
   hashed: number;
-  /** Values that already were SHA-256 hex digests, passed through lower-cased. */
+  /** Values that already were SHA-256 hex digests (64 lower-case hex characters), passed through. */
   alreadyHashed: number;
   /** Values invalid for their type (or normalizing to nothing), set to null. */
   invalid: number;

@@ -32,7 +32,19 @@ describe("ADDRESS", () => {
     { why: "DE: ß upper-cases to SS", input: "Hauptstraße 5", expected: "hauptstrasse5", country: "DE" },
     { why: "JP: 1-2-3 keeps its dashes (the left part 1-2 is not numeric)", input: "1-2-3 Ginza", expected: "1-2-3ginza", country: "JP" },
     { why: "IN: ROAD → RD from the default table", input: "12 MG Road", expected: "12mgrd", country: "IN" },
-    { why: "a country Amazon does not list gets the default suffixes", input: "100 Main Street", expected: "100mainst", country: "BR" },
+  ]);
+
+  // Whitespace is Python's (str.strip and \s in Amazon's delimiter patterns), not JavaScript's.
+  // Expected values obtained by running Amazon's AddressNormalizer (source/glue/library/address_normalizer.py).
+  checkCases("ADDRESS", [
+    { why: "a BOM is not whitespace for Python: it stays, glued to the first token", input: "\uFEFF8 Bluestem Terrace", expected: "\uFEFF8bluestemter", country: "US" },
+    { why: "a BOM at the end stays too, so the last word is no longer a suffix", input: "8 Bluestem Terrace\uFEFF", expected: "8bluestemterrace\uFEFF", country: "US" },
+    { why: "a BOM between words does not split them", input: "8 Bluestem\uFEFFTerrace", expected: "8bluestem\uFEFFterrace", country: "US" },
+    { why: "U+0085 (next line) is whitespace for Python: it splits tokens", input: "8\u0085Bluestem\u0085Terrace", expected: "8bluestemter", country: "US" },
+    { why: "U+0085 around the value is stripped", input: "\u00858 Bluestem Terrace\u0085", expected: "8bluestemter", country: "US" },
+    { why: "U+001F (unit separator) is whitespace for Python: stripped at the end", input: "8 Bluestem Terrace\u001F", expected: "8bluestemter", country: "US" },
+    { why: "U+001F splits tokens", input: "8\u001FBluestem Terrace", expected: "8bluestemter", country: "US" },
+    { why: "U+001C and U+001D around a comma are part of the comma delimiter", input: "12\u001C,\u001DMain Street", expected: "12mainst", country: "US" },
   ]);
   checkCommonCases("ADDRESS", "US");
 });

@@ -34,15 +34,26 @@ describe("data tables", () => {
     expect(addressWords("US").get("VALLEY")).toBe("VLY");
   });
 
-  it("state codes are one or two upper-case letters", () => {
-    const states = read("states.json") as Record<string, Record<string, Record<string, string>>>;
-    for (const group of ["amazon", "aliases"]) {
-      for (const [country, names] of Object.entries(states[group]!)) {
-        for (const [name, code] of Object.entries(names)) {
-          expect(name, country).toMatch(/^[A-Z]+$/);
-          expect(code, `${country} ${name}`).toMatch(/^[A-Z]{1,2}$/);
-        }
+  it("state codes are one or two upper-case letters, for Amazon's six countries only", () => {
+    const states = read("states.json") as { names: Record<string, Record<string, string>> };
+    expect(Object.keys(states).sort()).toEqual(["_source", "names"]);
+    expect(Object.keys(states.names).sort()).toEqual(["CA", "DE", "ES", "FR", "IT", "US"]);
+    // The sizes of Amazon's tables (state_normalizer.py): nothing added.
+    expect(Object.fromEntries(Object.entries(states.names).map(([c, names]) => [c, Object.keys(names).length]))).toEqual({
+      US: 50, FR: 22, CA: 13, DE: 16, IT: 110, ES: 63,
+    });
+    for (const [country, names] of Object.entries(states.names)) {
+      for (const [name, code] of Object.entries(names)) {
+        expect(name, country).toMatch(/^[A-Z]+$/);
+        expect(code, `${country} ${name}`).toMatch(/^[A-Z]{1,2}$/);
       }
     }
+  });
+
+  it("local-only phone lengths are small numbers per region", () => {
+    const local = read("phone-local-lengths.json") as { regions: Record<string, number[]> };
+    expect(local.regions.US).toEqual([7]);
+    expect(local.regions.GB).toEqual([4, 5, 6, 8]);
+    for (const lengths of Object.values(local.regions)) for (const n of lengths) expect(n).toBeLessThan(17);
   });
 });

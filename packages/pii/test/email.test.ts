@@ -16,6 +16,11 @@ describe("EMAIL", () => {
     { why: "nothing after the @ is invalid", input: "user@", expected: null },
     { why: "an @ right after the @ is invalid", input: "user@@example.com", expected: null },
     { why: "an address made only of removed characters is invalid", input: "+ + +", expected: null },
+    // Amazon's uploader recognises a digest only as ^[a-f0-9]{64}$; other hex is an email without
+    // an @, so invalid (its code gives sha256(""), this package null).
+    { why: "64 upper-case hex characters are not a digest for Amazon: an email without @, invalid", input: "9ECEB13483D7F187EC014FD6D4854D1420CFC634328AF85F51D0323BA8622E21", expected: null },
+    { why: "a digest with trailing spaces is not a digest for Amazon: invalid", input: "9eceb13483d7f187ec014fd6d4854d1420cfc634328af85f51d0323ba8622e21  ", expected: null },
+    { why: "a digest with a leading space is not a digest for Amazon: invalid", input: " 9eceb13483d7f187ec014fd6d4854d1420cfc634328af85f51d0323ba8622e21", expected: null },
   ]);
   checkCommonCases("EMAIL");
 });

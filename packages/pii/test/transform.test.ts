@@ -91,7 +91,8 @@ describe("createPiiHasher", () => {
   });
 
   it("counts hashed, already hashed, invalid and empty values per column", async () => {
-    const digest = "A".repeat(64);
+    // A digest as Amazon recognises one: lower-case hex (upper-case would be an invalid email).
+    const digest = "a".repeat(64);
     const rows: Row[] = [
       [1, "a@example.com", 75236, "5714120599"],
       [2, digest, "123", null],
@@ -101,7 +102,7 @@ describe("createPiiHasher", () => {
     const hasher = createPiiHasher(schema);
     const out = await collect(hasher.transform(from(rows)));
     expect(out[0]).toEqual([1, sha256("a@example.com"), sha256("75236"), sha256("15714120599")]);
-    expect(out[1]).toEqual([2, digest.toLowerCase(), null, null]);
+    expect(out[1]).toEqual([2, digest, null, null]);
     expect(out[2]).toEqual([3, null, null, null]);
     expect(out[3]).toEqual([4, null, null, sha256("14138714499")]);
     expect(hasher.stats()).toEqual({

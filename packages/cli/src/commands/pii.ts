@@ -1,7 +1,7 @@
 import { createInterface } from "node:readline";
 import type { Writable } from "node:stream";
 import { Command } from "commander";
-import { hashPii, normalize, PII_TYPES, resolveCountry, TUNED_COUNTRIES, type PiiType } from "@conveyor/pii";
+import { hashPii, normalize, PII_TYPES, resolveCountry, SUPPORTED_COUNTRIES, type PiiType } from "@conveyor/pii";
 import type { CliIo } from "../io.js";
 
 type PiiIo = Pick<CliIo, "stdin" | "stdout" | "stderr">;
@@ -58,8 +58,7 @@ function checkOptions(options: PiiCommandOptions, stderr: Writable): { type: Pii
     return { type: type as PiiType, country: resolveCountry(options.country) };
   } catch {
     stderr.write(
-      `error: --country ${JSON.stringify(options.country)} is not an ISO 3166-1 alpha-2 country code; allowed: any such code, ` +
-        `with specific rules for ${TUNED_COUNTRIES.join(", ")}\n`,
+      `error: --country ${JSON.stringify(options.country)} is not a country Amazon's normalization supports; allowed: ${SUPPORTED_COUNTRIES.join(", ")}\n`,
     );
     return undefined;
   }

@@ -27,13 +27,16 @@ const cache = new Map<string, ReadonlyMap<string, string>>();
 
 /**
  * Word → replacement for a country: number indicators and directionals everywhere, then the
- * country's street-type and unit tables. Countries Amazon does not list get the default suffixes.
+ * country's street-type and unit tables. Throws for a country Amazon's normalizer does not list
+ * (resolveCountry refuses those before this is reached).
  */
 export function addressWords(country: string): ReadonlyMap<string, string> {
   let words = cache.get(country);
   if (words === undefined) {
+    const tables = TABLES_BY_COUNTRY[country];
+    if (tables === undefined) throw new Error(`no address tables for country ${country}`);
     const map = new Map<string, string>();
-    for (const table of [common.numberIndicators, common.directionals, ...(TABLES_BY_COUNTRY[country] ?? DEFAULT)]) {
+    for (const table of [common.numberIndicators, common.directionals, ...tables]) {
       for (const [standard, variants] of Object.entries(table as WordTable)) {
         for (const variant of variants) map.set(variant, standard);
       }

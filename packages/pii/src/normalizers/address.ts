@@ -1,10 +1,14 @@
 import numericLetters from "../data/numeric-letters.json" with { type: "json" };
 import type { Normalizer } from "../types.js";
 import { addressWords } from "./address-tables.js";
+import { PYTHON_WHITESPACE, pythonStrip } from "./text.js";
 
 // Token delimiters, as Amazon's: commas (with a space either side), C/O as a word, !, brackets,
-// whitespace and dots. The C/O boundaries are Unicode-aware like Python's \b.
-const DELIMITERS = /(?:\s?,\s?)+|(?<![\p{L}\p{N}_])C\/O(?![\p{L}\p{N}_])|!|[[{(\]})]|\s+|\./u;
+// whitespace and dots. Whitespace is Python's (\s, str.strip): it includes U+001C-U+001F and
+// U+0085, and not U+FEFF (a BOM is part of the token) — JavaScript's \s and trim() differ on all
+// of these. The C/O boundaries are Unicode-aware like Python's \b.
+const S = PYTHON_WHITESPACE;
+const DELIMITERS = new RegExp(`(?:[${S}]?,[${S}]?)+|(?<![\\p{L}\\p{N}_])C/O(?![\\p{L}\\p{N}_])|!|[[{(\\]})]|[${S}]+|\\.`, "u");
 // `APT#4`, `#4`, `4#`: split around the pound sign (ASCII letters/digits only, as Amazon's).
 const POUND = /([A-Z]*)#([0-9A-Z\-/]*)/g;
 // Python's str.isnumeric(): Unicode digits and numbers, plus CJK numerals such as 三.
@@ -19,7 +23,7 @@ const NUMERIC = new RegExp(`^[\\p{N}${String.fromCodePoint(...numericLetters.cod
 export function addressNormalizer(country: string): Normalizer {
   const words = addressWords(country);
   return (value) => {
-    const tokens = value.trim().toUpperCase().split(DELIMITERS).filter((t) => t !== "");
+    const tokens = pythonStrip(value).toUpperCase().split(DELIMITERS).filter((t) => t !== "");
     splitDashes(tokens);
     splitPounds(tokens);
     let joined = "";

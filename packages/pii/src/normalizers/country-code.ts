@@ -1,10 +1,10 @@
 import { normalizeName } from "./name.js";
 
 /**
- * COUNTRY_CODE (inferred: Amazon's tools run it through their generic name rule): the name rule,
- * then it must be two letters. `US ` → `us`; `USA` and `United States` are invalid.
+ * COUNTRY_CODE: Amazon's uploader has no rule of its own for it, so its default (name) rule
+ * applies: lower-case, `ß→ss ä→ae ö→oe ü→ue ø→o æ→ae`, keep `[a-z0-9]`. `US` → `us`,
+ * `U.S.` → `us`, and names are not refused: `USA` → `usa`, `United States` → `unitedstates`.
  */
 export function normalizeCountryCode(value: string): string | null {
-  const code = normalizeName(value);
-  return code !== null && /^[a-z]{2}$/.test(code) ? code : null;
+  return normalizeName(value);
 }
