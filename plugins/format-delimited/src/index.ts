@@ -1,19 +1,13 @@
-import { API_VERSION, definePlugin, implementationToken, TOKENS, type Problem } from "@conveyor/core";
+import { API_VERSION, definePlugin, implementationToken, TOKENS } from "@conveyor/core";
 import type { z } from "zod";
 import { DelimitedFormatter, type Flavor } from "./formatter.js";
-import { customDelimiterSettings, fixedDelimiterSettings, UNESCAPED_WARNING, type DelimitedSettings } from "./settings.js";
+import { customDelimiterSettings, fixedDelimiterSettings, type DelimitedSettings } from "./settings.js";
 
 export { DelimitedFormatter, type Flavor } from "./formatter.js";
 export { createLineEncoder, type Dialect, type LineEncoder } from "./writer.js";
 export * from "./settings.js";
 
 const VERSION = "0.1.0";
-
-function check(settings: { quote_mode: string; escape_character?: string | undefined }): Problem[] {
-  return settings.quote_mode === "none" && settings.escape_character === undefined
-    ? [{ path: "quote_mode", message: UNESCAPED_WARNING, severity: "warning" }]
-    : [];
-}
 
 function delimitedPlugin<S extends z.ZodType<Omit<DelimitedSettings, "delimiter"> & { delimiter?: string }>>(options: {
   id: string;
@@ -33,7 +27,6 @@ function delimitedPlugin<S extends z.ZodType<Omit<DelimitedSettings, "delimiter"
     displayName: options.displayName,
     description: options.description,
     settings: options.settings,
-    check: (settings) => check(settings as z.output<S>),
     register(container) {
       // One class serves four ids, so the id's delimiter and extension come from this factory.
       container.register(implementationToken("formatter", id), {

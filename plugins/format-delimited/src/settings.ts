@@ -46,7 +46,7 @@ export interface DelimitedSettings {
 }
 
 /**
- * Characters that would make the output unreadable are refused here, in the schema, so that
+ * Settings that would make the output unreadable are refused here, in the schema, so that
  * run-time creation (`createSync`) refuses them too — not only save-time checks.
  */
 function refineDialect(value: Omit<DelimitedSettings, "delimiter">, delimiter: string, ctx: z.RefinementCtx, delimiterPath?: string): void {
@@ -61,6 +61,9 @@ function refineDialect(value: Omit<DelimitedSettings, "delimiter">, delimiter: s
     } else if (lineBreak(escape)) {
       ctx.addIssue({ code: "custom", path: ["escape_character"], message: "must not be a line break" });
     }
+  }
+  if (value.quote_mode === "none" && escape === undefined) {
+    ctx.addIssue({ code: "custom", path: ["quote_mode"], message: NONE_WITHOUT_ESCAPE });
   }
   if ([delimiter, QUOTE, "\r", "\n"].some((c) => value.null_value.includes(c))) {
     ctx.addIssue({
@@ -85,6 +88,9 @@ export const customDelimiterSettings = z
   .strict()
   .superRefine((value, ctx) => refineDialect(value, value.delimiter, ctx, "delimiter"));
 
-/** The spec's save-time warning for quote mode `none` without an escape character. */
-export const UNESCAPED_WARNING =
-  "files are sent with unescaped and unquoted data; choose a quote mode other than None or set an escape character";
+/**
+ * Without quotes or an escape character a value holding the delimiter or a line break cannot be
+ * read back; Commons CSV's CSVFormat refuses this combination too.
+ */
+export const NONE_WITHOUT_ESCAPE =
+  'quote mode "none" needs an escape_character (without one, values holding the delimiter or a line break could not be read back); set escape_character or choose another quote_mode: "all", "all_non_null", "minimal", "non_numeric"';

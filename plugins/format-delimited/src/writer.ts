@@ -23,11 +23,13 @@ type FieldEncoder = (value: Value) => string;
 export function createLineEncoder(schema: Schema, dialect: Dialect): LineEncoder {
   const field = fieldWriter(dialect);
   const encoders = schema.columns.map((column, i) => columnEncoder(column, dialect, field, i === 0));
-  const headerEncode = (name: string) => field.text(name, dialect.quoteMode !== "minimal" && dialect.quoteMode !== "none");
+  // Commons CSV prints the header as a record of strings, so names are quoted as strings are.
+  const quoteNames = dialect.quoteMode !== "minimal" && dialect.quoteMode !== "none";
+  const header = schema.columns.map((c, i) => (quoteNames ? field.quoted(c.name) : field.plain(i === 0)(c.name)));
   const { delimiter, lineEnding } = dialect;
   const count = encoders.length;
   return {
-    header: () => schema.columns.map((c) => headerEncode(c.name)).join(delimiter) + lineEnding,
+    header: () => header.join(delimiter) + lineEnding,
     row(row: Row): string {
       // The hot path: encoders were chosen per column once, so each value is one call.
       let line = count > 0 ? encoders[0]!(row[0] ?? null) : "";
@@ -37,39 +39,49 @@ export function createLineEncoder(schema: Schema, dialect: Dialect): LineEncoder
   };
 }
 
+type TextWriter = (text: string) => string;
+
 interface FieldWriter {
-  /** Writes text, quoted when `forceQuote` or (in `minimal`/`non_numeric`) when it must be. */
-  text(text: string, forceQuote: boolean): string;
-  /** `text(text, false)`, as a plain function for the string columns' hot path. */
-  readonly unforced: (text: string) => string;
+  /** Text of a value the mode always quotes (`all`, `all_non_null`, `non_numeric` non-numbers). */
+  readonly quoted: TextWriter;
+  /** Text as Commons CSV writes a string otherwise; `first` when it opens the record. */
+  plain(first: boolean): TextWriter;
+  /** As `plain`, but a value equal to the null text is quoted so readers can tell it from null. */
+  value(first: boolean): TextWriter;
   readonly nullText: string;
 }
 
 function fieldWriter(dialect: Dialect): FieldWriter {
   const { delimiter, escape, quoteMode, nullValue } = dialect;
+  if (quoteMode === "none") {
+    // The settings refuse this too; Commons CSV's CSVFormat does the same.
+    if (escape === undefined) throw new Error("quote mode none needs an escape character");
+    // Commons CSV escapes the delimiter, the escape and line breaks (as `\r`, `\n`), not the quote.
+    const specials = new RegExp(`[${[delimiter, escape, "\r", "\n"].map(escapeForClass).join("")}]`, "g");
+    const escaped = (text: string) => text.replace(specials, (c) => escape + (c === "\r" ? "r" : c === "\n" ? "n" : c));
+    // Nothing is ever quoted; nulls are written bare, the null text unescaped, as Commons CSV does.
+    return { quoted: escaped, plain: () => escaped, value: () => escaped, nullText: nullValue };
+  }
+
   const specials = [delimiter, QUOTE, "\r", "\n", ...(escape !== undefined ? [escape] : [])];
   const special = new RegExp(`[${specials.map(escapeForClass).join("")}]`);
-  const specialGlobal = new RegExp(special.source, "g");
   // Inside quotes a quote is doubled; with an escape character it (and the escape) is prefixed.
   const insideQuotes = escape === undefined ? /"/g : new RegExp(`[${escapeForClass(QUOTE)}${escapeForClass(escape)}]`, "g");
   const quoteReplacement = escape === undefined ? '""' : `${escape.replace(/\$/g, "$$$$")}$&`;
   const quoted = (text: string) => QUOTE + text.replace(insideQuotes, quoteReplacement) + QUOTE;
-
-  if (quoteMode === "none") {
-    const prefixed = escape === undefined ? undefined : `${escape.replace(/\$/g, "$$$$")}$&`;
-    // Without an escape character the data is written raw: the spec's documented behaviour.
-    const raw = (text: string) => (prefixed === undefined || !special.test(text) ? text : text.replace(specialGlobal, prefixed));
-    return { text: raw, unforced: raw, nullText: nullValue };
-  }
-  // A value equal to the null text (e.g. "" with the default) is quoted so readers can tell
-  // them apart; one with leading/trailing whitespace (as Commons CSV does for trailing) so
-  // readers that trim keep it.
-  const unforced = (text: string) => (special.test(text) || text === nullValue || edgeSpace(text) ? quoted(text) : text);
+  // Commons CSV's MINIMAL rule: an empty value opening a record (else a one-column row would be
+  // a blank line), a first character up to `#` (the comment marker, and what trips parsers), a
+  // last one up to space, or any delimiter, quote, escape, CR or LF.
+  const needsQuotes = (text: string, first: boolean) =>
+    text.length === 0 ? first : text.charCodeAt(0) <= 0x23 || text.charCodeAt(text.length - 1) <= 0x20 || special.test(text);
+  const plain = (first: boolean) => (text: string) => (needsQuotes(text, first) ? quoted(text) : text);
+  const value = (first: boolean) => (text: string) => (text === nullValue || needsQuotes(text, first) ? quoted(text) : text);
   return {
-    text: (text: string, forceQuote: boolean) => (forceQuote ? quoted(text) : unforced(text)),
-    unforced,
-    // Commons CSV quotes the null string in mode ALL; every other mode writes it bare.
-    nullText: quoteMode === "all" ? quoted(nullValue) : nullValue,
+    quoted,
+    plain,
+    value,
+    // Commons CSV quotes the null text in mode ALL, with nothing inside escaped; other modes write it bare.
+    nullText: quoteMode === "all" ? QUOTE + nullValue + QUOTE : nullValue,
   };
 }
 
@@ -77,22 +89,11 @@ function columnEncoder(column: Column, dialect: Dialect, field: FieldWriter, fir
   const toText = textOf(column.type);
   const mode = dialect.quoteMode;
   const force = mode === "all" || mode === "all_non_null" || (mode === "non_numeric" && !NUMERIC.has(column.type));
+  const text = force ? field.quoted : field.value(first);
   const { nullText } = field;
-  if (first && !force) {
-    // As Commons CSV: an empty first value is quoted, or a one-column row would be a blank line
-    // that readers skip.
-    return (value) => {
-      if (value === null) return nullText;
-      const text = toText(value);
-      return field.text(text, text === "");
-    };
-  }
-  const generic: FieldEncoder = (value) => (value === null ? nullText : field.text(toText(value), force));
+  const generic: FieldEncoder = (value) => (value === null ? nullText : text(toText(value)));
   if (force) return generic;
-  if (column.type === "string") {
-    const { unforced } = field;
-    return (v) => (typeof v === "string" ? unforced(v) : generic(v));
-  }
+  if (column.type === "string") return (v) => (typeof v === "string" ? text(v) : generic(v));
   return typedTextIsPlain(dialect) ? unquotedTyped(column.type, generic) : generic;
 }
 
@@ -135,10 +136,6 @@ function textOf(type: ColumnType): (value: Exclude<Value, null>) => string {
     default:
       return (v) => (typeof v === "string" ? v : v instanceof Date ? v.toISOString() : String(v));
   }
-}
-
-function edgeSpace(text: string): boolean {
-  return text.length > 0 && (text.charCodeAt(0) <= 32 || text.charCodeAt(text.length - 1) <= 32);
 }
 
 function escapeForClass(c: string): string {

@@ -16,16 +16,17 @@ const rows: Row[] = [
   ["a\r\nb", "p,q", -1, null],
 ];
 
-// Expected text per Apache Commons CSV QuoteMode (null value empty, LF endings).
+// Expected text per Apache Commons CSV QuoteMode (null value empty, LF endings), except that a
+// string equal to the null text (here the empty string `t` of the first row) is quoted, which
+// Commons does not do; README "Where we quote more than Commons CSV".
 const cases: Array<[string, Record<string, unknown>, string[]]> = [
   ["minimal", {}, ["s,t,n,b", 'x,"",7,true', ',"say ""hi""",,false', '"a\r\nb","p,q",-1,']],
   ["all (quotes nulls too, as Commons CSV)", { quote_mode: "all" }, ['"s","t","n","b"', '"x","","7","true"', '"","say ""hi""","","false"', '"a\r\nb","p,q","-1",""']],
   ["all_non_null", { quote_mode: "all_non_null" }, ['"s","t","n","b"', '"x","","7","true"', ',"say ""hi""",,"false"', '"a\r\nb","p,q","-1",']],
   ["non_numeric (from the column types)", { quote_mode: "non_numeric" }, ['"s","t","n","b"', '"x","",7,"true"', ',"say ""hi""",,"false"', '"a\r\nb","p,q",-1,']],
-  ["none without escape: raw", { quote_mode: "none" }, ["s,t,n,b", "x,,7,true", ',say "hi",,false', "a\r\nb,p,q,-1,"]],
-  ["none with escape: specials prefixed", { quote_mode: "none", escape_character: "\\" }, ["s,t,n,b", "x,,7,true", ',say \\"hi\\",,false', "a\\\r\\\nb,p\\,q,-1,"]],
+  ["none with escape: delimiter and escape prefixed, CR and LF as \\r and \\n, quotes left alone", { quote_mode: "none", escape_character: "\\" }, ["s,t,n,b", "x,,7,true", ',say "hi",,false', "a\\r\\nb,p\\,q,-1,"]],
   ["minimal with escape: quotes escaped inside quotes", { escape_character: "\\" }, ["s,t,n,b", 'x,"",7,true', ',"say \\"hi\\"",,false', '"a\r\nb","p,q",-1,']],
-  ["minimal with a null value", { null_value: "NULL" }, ["s,t,n,b", "x,,7,true", 'NULL,"say ""hi""",NULL,false', '"a\r\nb","p,q",-1,NULL']],
+  ["minimal with a null value (an empty string after the first value is bare, as Commons CSV)", { null_value: "NULL" }, ["s,t,n,b", "x,,7,true", 'NULL,"say ""hi""",NULL,false', '"a\r\nb","p,q",-1,NULL']],
 ];
 
 describe("quote modes", () => {
@@ -39,17 +40,32 @@ describe("quote modes", () => {
     expect(await formatText("csv", { escape_character: "\\", header: false }, schema, [["c:\\d", "plain", 1, true]])).toBe('"c:\\\\d",plain,1,true\n');
   });
 
-  it("quotes values with leading or trailing whitespace in minimal mode, so trimming readers keep it", async () => {
-    expect(await formatText("csv", { header: false }, schema, [[" a", "b\t", null, null], ["\t", "a b", null, null]])).toBe('" a","b\t",,\n"\t",a b,,\n');
+  it("quotes, in minimal mode, a value starting with a character up to # or ending in one up to space, as Commons CSV", async () => {
+    const values = [" a", "b\t", "#hash", "!bang", '"q', "$ok", "a#", "x ", "\u00a0nbsp"];
+    const text = await formatText("csv", { header: false }, schema, values.map((v) => [v, v, null, null]));
+    const expected = ['" a"', '"b\t"', '"#hash"', '"!bang"', '"""q"', "$ok", "a#", '"x "', "\u00a0nbsp"];
+    expect(text).toBe(expected.map((v) => `${v},${v},,\n`).join(""));
   });
 
-  it("quotes an empty first value, so a one-column row is never a blank line", async () => {
+  it("quotes an empty value opening a record only (as Commons CSV), so a one-column row is never a blank line", async () => {
     const one: Schema = { columns: [{ name: "v", type: "string", nullable: true }] };
     expect(await formatText("csv", { null_value: "NULL", header: false }, one, [[""], [null], ["x"]])).toBe('""\nNULL\nx\n');
+    expect(await formatText("csv", { null_value: "NULL", header: false }, schema, [["", "", null, null]])).toBe('"",,NULL,NULL\n');
   });
 
-  it("quotes a real string equal to the null value so it stays distinct from null", async () => {
+  it("quotes a real string equal to the null value so it stays distinct from null (Commons CSV writes it bare)", async () => {
     expect(await formatText("csv", { null_value: "NULL", header: false }, schema, [["NULL", null, null, null]])).toBe('"NULL",NULL,NULL,NULL\n');
+  });
+
+  it("writes the null text in mode all quoted but not escaped, as Commons CSV", async () => {
+    const settings = { quote_mode: "all", escape_character: "\\", null_value: "\\N", header: false };
+    expect(await formatText("csv", settings, schema, [["\\N", null, null, null]])).toBe('"\\\\N","\\N","\\N","\\N"\n');
+  });
+
+  it("quotes header names as Commons CSV quotes the header record: an empty first name, a leading #", async () => {
+    const named: Schema = { columns: [{ name: "", type: "string", nullable: true }, { name: "#id", type: "long", nullable: true }, { name: "", type: "string", nullable: true }] };
+    expect(await formatText("csv", { null_value: "NULL" }, named, [])).toBe('"","#id",\n');
+    expect(await formatText("csv", { quote_mode: "none", escape_character: "\\" }, { columns: [{ name: "a,b\nc", type: "string", nullable: true }] }, [])).toBe("a\\,b\\nc\n");
   });
 
   it("writes CRLF line endings and no header when asked", async () => {

@@ -94,7 +94,8 @@ describe("round trip through fast-csv's parser (nulls written as \\N)", () => {
 /**
  * Quote mode `none` with an escape character has no reader among the CSV libraries (both only
  * honour escapes inside quotes), so it is checked with this small reader, written from the
- * rule alone: an escape character makes the next character literal.
+ * rule alone: an escape character followed by `r` or `n` stands for CR or LF, followed by
+ * anything else makes that character literal.
  */
 function readEscaped(text: string, delimiter: string, escape: string, lineEnding: string): string[][] {
   const rows: string[][] = [];
@@ -102,7 +103,10 @@ function readEscaped(text: string, delimiter: string, escape: string, lineEnding
   let field = "";
   for (let i = 0; i < text.length; i++) {
     const c = text[i]!;
-    if (c === escape) field += text[++i];
+    if (c === escape) {
+      const next = text[++i]!;
+      field += next === "r" ? "\r" : next === "n" ? "\n" : next;
+    }
     else if (c === delimiter) (row.push(field), (field = ""));
     else if (text.startsWith(lineEnding, i)) {
       row.push(field);

@@ -1,7 +1,7 @@
-import { ConnectorError } from "@conveyor/core";
+import { ConnectorError, EXIT_CODES } from "@conveyor/core";
 import { hostWith } from "@conveyor/testkit/conformance";
 import { describe, expect, it } from "vitest";
-import plugins, { UNESCAPED_WARNING } from "../src/index.js";
+import plugins, { NONE_WITHOUT_ESCAPE } from "../src/index.js";
 
 const host = () => {
   const [first, ...rest] = plugins;
@@ -54,13 +54,24 @@ describe("settings", () => {
     expect(() => host().createSync("formatter", "csv", { escape_character: "," })).toThrow(/escape_character: must differ from the delimiter/);
   });
 
-  it("warns, with the spec's wording, when quote mode none has no escape character", async () => {
-    expect(await host().validate("formatter", "csv", { quote_mode: "none" }, "destination.settings")).toEqual([
-      { path: "destination.settings.quote_mode", message: UNESCAPED_WARNING, severity: "warning" },
-    ]);
-    expect(await host().validate("formatter", "csv", { quote_mode: "none", escape_character: "\\" }, "destination.settings")).toEqual([]);
-    expect(UNESCAPED_WARNING).toBe(
-      "files are sent with unescaped and unquoted data; choose a quote mode other than None or set an escape character",
-    );
+  it("refuses quote mode none without an escape character, at validate and at run-time creation, as Commons CSV does", async () => {
+    for (const id of ["csv", "tsv", "psv", "delimited"]) {
+      const settings = { quote_mode: "none", ...(id === "delimited" ? { delimiter: ";" } : {}) };
+      expect(await host().validate("formatter", id, settings, "destination.settings")).toEqual([
+        { path: "destination.settings.quote_mode", message: NONE_WITHOUT_ESCAPE, severity: "error" },
+      ]);
+      expect((await refusal(id, settings)).message).toContain(`destination.settings.quote_mode: ${NONE_WITHOUT_ESCAPE}`);
+      const atRun = (() => {
+        try {
+          return host().createSync("formatter", id, settings);
+        } catch (error) {
+          return error;
+        }
+      })();
+      expect(atRun).toMatchObject({ code: "settings.invalid", category: "invalid-input" });
+      expect(EXIT_CODES[(atRun as ConnectorError).category]).toBe(2);
+      expect(await host().validate("formatter", id, { ...settings, escape_character: "\\" }, "destination.settings")).toEqual([]);
+    }
+    expect(NONE_WITHOUT_ESCAPE).toContain('set escape_character or choose another quote_mode: "all", "all_non_null", "minimal", "non_numeric"');
   });
 });
