@@ -1,4 +1,3 @@
-import { isAccessPointArn } from "./bucket-name.js";
 import type { AwsPartition } from "./arn.js";
 
 /** An IAM policy document as AWS takes it (and as the testkit's policy model reads it). */
@@ -63,9 +62,8 @@ export function writeActions(options: { probeCleanup: boolean }): string[] {
   return ["s3:PutObject", "s3:AbortMultipartUpload", "s3:PutObjectTagging", ...(options.probeCleanup ? ["s3:DeleteObject"] : [])];
 }
 
-/** `arn:aws:s3:::bucket/prefix*` (or an access point's object ARN) — the objects an export may write. */
+/** `arn:aws:s3:::bucket/prefix*` — the objects an export may write. */
 export function objectsResource(bucket: string, prefix = "", partition: AwsPartition = "aws"): string {
-  if (isAccessPointArn(bucket)) return `${bucket}/object/${prefix}*`;
   return `arn:${partition}:s3:::${bucket}/${prefix}*`;
 }
 

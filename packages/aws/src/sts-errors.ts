@@ -1,6 +1,6 @@
 import { ConnectorError, type WorkflowAction } from "@conveyor/core";
 
-/** STS answers that mean "these credentials, this role or this trust policy are wrong" (spec §4). */
+/** STS answers that mean "these credentials, this role or this trust policy are wrong". */
 export const STS_CREDENTIAL_ERRORS = [
   "AccessDenied",
   "ValidationError",

@@ -14,7 +14,7 @@ import { RoleToRoleCredential } from "./role-to-role-credential.js";
 export const settings = z
   .object({
     target_role_arn: roleArnSchema.describe("The customer's IAM role Conveyor assumes to write to the bucket: arn:aws:iam::<account>:role/<path/><name>."),
-    bucket: bucketNameSchema.describe("The customer's S3 bucket (or access point alias/ARN)."),
+    bucket: bucketNameSchema.describe("The customer's S3 bucket (or an access point alias; an access point ARN is refused: use its alias)."),
     probe_prefix: z.string().default("").describe("Where the connection test writes (and deletes) its probe object; keep it inside the destination's prefix."),
     probe_cleanup: z.boolean().default(true).describe("Delete the probe object after the connection test (needs s3:DeleteObject)."),
     session_name: sessionNameSchema.optional().describe("Role session name seen in the customer's CloudTrail; default conveyor-<run id>."),

@@ -10,6 +10,8 @@ export default definePlugin({
   displayName: "Amazon S3",
   description: "Sends files to an Amazon S3 bucket: Parquet, CSV, TSV or PSV; gzip, tar, tgz or zip; optionally PGP-encrypted; with a .DONE success file.",
   settings: s3Settings,
+  // A PGP public key is no secret, but it lives in a file: `${file:./partner.asc}` may name it.
+  referenceSettings: ["pgp_public_key"],
   check: checkS3Settings,
   composes: (settings) => stagesOf(settings),
   register(container) {

@@ -1,5 +1,16 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
-import { awsCredentialRequired, createS3Client, failedCheck, isTransientS3Error, partSize, requireAwsConnection, uploadError, type AwsConnection } from "@conveyor/aws";
+import {
+  ACCESS_POINT_ARN_REFUSAL,
+  awsCredentialRequired,
+  createS3Client,
+  failedCheck,
+  isAccessPointArn,
+  isTransientS3Error,
+  partSize,
+  requireAwsConnection,
+  uploadError,
+  type AwsConnection,
+} from "@conveyor/aws";
 import {
   ConnectorError,
   inject,
@@ -116,6 +127,10 @@ function create(context: DestinationContext, stage: StageReference): Formatter |
 }
 
 function bucketOf(connection: AwsConnection): string {
+  // The AWS credentials refuse an ARN when the job is validated; this covers any other credential.
+  if (connection.bucket && isAccessPointArn(connection.bucket)) {
+    throw new ConnectorError({ code: "settings.invalid", category: "invalid-input", message: `the credential's bucket setting ${ACCESS_POINT_ARN_REFUSAL}` });
+  }
   if (connection.bucket) return connection.bucket;
   throw new ConnectorError({
     code: "settings.invalid",

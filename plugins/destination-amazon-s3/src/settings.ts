@@ -8,7 +8,7 @@ const ARCHIVES = new Set(["tar", "tgz", "zip"]);
 /** The spec's wording, `all-non-null`, is accepted as well as our snake_case. */
 const quoteMode = z.preprocess((v) => (typeof v === "string" ? v.replace(/-/g, "_") : v), z.enum(QUOTE_MODES));
 
-/** The destination's settings (spec §2), snake_case. The bucket comes from the credential. */
+/** The destination's settings, snake_case. The bucket comes from the credential. */
 export const s3Settings = z
   .object({
     prefix: z.string().min(1).describe("Key prefix the objects are written under; a leading / is dropped."),
@@ -42,7 +42,7 @@ export const s3Settings = z
 export type S3Settings = z.output<typeof s3Settings>;
 
 /**
- * Save-time refusals and warnings of spec §2 that span settings (paths within these settings).
+ * Save-time refusals and warnings that span settings (paths within these settings).
  * The composed stages check their own settings too (quote mode none without an escape
  * character is the delimited formatter's warning; a bad PGP key the pgp encryptor's refusal).
  */

@@ -43,7 +43,7 @@ const cases: Array<{ format: "csv" | "tsv" | "psv" | "parquet"; compression: str
   { format: "parquet", compression: "zip", pgp: false, keys: [`${T}.zip`], inside: [`${T}.parquet/part-00000.parquet`] },
 ];
 
-describe("objects written (spec §3)", () => {
+describe("objects written", () => {
   for (const c of cases) {
     const label = `${c.format} + ${c.compression}${c.pgp ? " + pgp" : ""}${c.exclude ? " (no .parquet on the folder)" : ""}`;
     it(`${label} → ${c.keys.join(", ")}`, async () => {

@@ -82,7 +82,23 @@ describe("runs through faults, failures and retries", () => {
     expect(run.failure?.actions[0]?.steps).toHaveLength(4);
   });
 
+  it("maps a mistyped bucket, on which the writer has no grants, to Invalid bucket name, not Invalid permissions", async () => {
+    const run = await send(world, { prefix: "typo", format: "csv" }, { bucket: "exports-bukket" });
+    expect(run.failure?.error.code).toBe("s3.invalid-bucket-name");
+    expect(run.failure?.error.details).toMatchObject({ aws_code: "NoSuchBucket", http_status: 404, bucket: "exports-bukket" });
+    expect(run.failure?.actions[0]).toMatchObject({ id: "s3.invalid-bucket-name", title: "Invalid bucket name" });
+    expect(run.failure?.actions[0]?.steps).toHaveLength(4);
+  });
+
+  it("refuses an access point ARN as the bucket as a settings problem pointing to the alias, not a transient failure", async () => {
+    const run = await send(world, { prefix: "arn", format: "csv" }, { bucket: "arn:aws:s3:us-east-1:123456789012:accesspoint/exports-ap" });
+    expect(run.failure?.error).toMatchObject({ code: "settings.invalid", category: "invalid-input" });
+    expect(run.failure?.error.message).toContain("bucket setting is an access point ARN, which is not supported as the bucket; use the access point's alias instead");
+    expect(run.failure?.actions.map((a) => a.id)).not.toContain("retry-task");
+  });
+
   it("maps AccessDenied to Invalid permissions naming the missing actions and the resource", async () => {
+    await world.s3.createBucket("conveyor-other"); // exists, but the writer has no grant on it
     const run = await send(world, { prefix: "denied", format: "csv" }, { bucket: "conveyor-other" });
     expect(run.failure?.error.code).toBe("s3.access-denied");
     expect(run.failure?.actions[0]?.title).toBe("Invalid permissions");

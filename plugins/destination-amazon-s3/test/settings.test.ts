@@ -1,4 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import credentialAws from "@conveyor/credential-aws";
+import type { ConnectorPlugin } from "@conveyor/core";
 import { parseDelimited } from "@conveyor/testkit";
 import { getObject, listKeys, send, startWorld, type S3World } from "./harness.js";
 
@@ -8,18 +10,24 @@ afterAll(async () => world?.close());
 
 const validate = (settings: Record<string, unknown>) => world.host.validate("destination", "amazon-s3", settings, "destination.settings");
 
-describe("save-time checks (spec §2)", () => {
+describe("save-time checks", () => {
+  it("refuses an access point ARN as the credential's bucket when the job is validated, suggesting the alias", async () => {
+    for (const plugin of credentialAws as ConnectorPlugin[]) world.host.add(plugin, "test");
+    const settings = { access_key_id: "AKIAIOSFODNN7EXAMPLE", secret_access_key: "secret", bucket: "arn:aws:s3:us-west-2:123456789012:accesspoint/exports" };
+    expect(await world.host.validate("credential", "aws-access-key", settings, "credential.settings")).toEqual([
+      { path: "credential.settings.bucket", severity: "error", message: expect.stringContaining("is an access point ARN, which is not supported as the bucket; use the access point's alias instead") },
+    ]);
+    const alias = { ...settings, bucket: "exports-ap-0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c-s3alias" };
+    expect(await world.host.validate("credential", "aws-access-key", alias, "credential.settings")).toEqual([]);
+  });
+
   it("accepts a plain csv + gzip destination without problems", async () => {
     expect(await validate({ prefix: "p", format: "csv", compression: "gzip" })).toEqual([]);
   });
 
-  it("warns about quote mode none without an escape character, in the spec's words", async () => {
+  it("refuses quote mode none without an escape character, as Commons CSV does, under the destination's own setting", async () => {
     expect(await validate({ prefix: "p", format: "csv", quote_mode: "none" })).toEqual([
-      {
-        path: "destination.settings.quote_mode",
-        severity: "warning",
-        message: "files are sent with unescaped and unquoted data; choose a quote mode other than None or set an escape character",
-      },
+      { path: "destination.settings.quote_mode", severity: "error", message: expect.stringContaining('quote mode "none" needs an escape_character') },
     ]);
     expect(await validate({ prefix: "p", format: "csv", quote_mode: "none", escape_character: "\\" })).toEqual([]);
   });

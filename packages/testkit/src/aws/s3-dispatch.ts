@@ -4,14 +4,15 @@
  * the upload ids, tags and SSE headers it does not keep recorded on the way.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
 import type { EmulatorClock } from "./clock.js";
 import type { Identity } from "./identities.js";
-import type { MultipartTracker } from "./multipart.js";
+import { completedParts, type MultipartTracker } from "./multipart.js";
 import { sseHeadersOf, taggingXml, type SseRegistry } from "./object-extras.js";
 import { readText, upstreamPath, type S3rverClient, type UpstreamResponse } from "./proxy.js";
 import type { S3Operation } from "./s3-operations.js";
 import { s3Errors } from "./s3-errors.js";
-import { newRequestId } from "./xml.js";
+import { newRequestId, xmlEscape } from "./xml.js";
 
 /**
  * Lets a client that sent `Expect: 100-continue` send its body. Only called once the request is
@@ -21,10 +22,13 @@ export function acceptBody(req: IncomingMessage, res: ServerResponse): void {
   if (String(req.headers.expect ?? "").toLowerCase() === "100-continue" && !res.headersSent) res.writeContinue();
 }
 
+// `date` is the front's own: the emulator clock, not s3rver's.
+const NOT_COPIED = new Set(["connection", "keep-alive", "transfer-encoding", "date"]);
+
 function copyResponse(res: ServerResponse, upstream: UpstreamResponse, extraHeaders: Record<string, string> = {}): void {
   res.statusCode = upstream.status;
   for (const [name, value] of Object.entries(upstream.headers)) {
-    if (value !== undefined && name !== "connection" && name !== "keep-alive" && name !== "transfer-encoding") res.setHeader(name, value);
+    if (value !== undefined && !NOT_COPIED.has(name)) res.setHeader(name, value);
   }
   for (const [name, value] of Object.entries(extraHeaders)) res.setHeader(name, value);
 }
@@ -78,13 +82,21 @@ export function createS3Dispatcher({ client, multipart, sse, clock }: Dispatcher
 
     const hasBody = method !== "GET" && method !== "HEAD" && method !== "DELETE";
     if (hasBody) acceptBody(req, res);
-    const up = await client.forward(method, path, req.headers, hasBody ? req : undefined);
+    let body: Readable | undefined = hasBody ? req : undefined;
+    // s3rver gives a multipart object the MD5 of its bytes; AWS an ETag made from the parts.
+    let multipartEtag: string | undefined;
+    if (op.name === "CompleteMultipartUpload") {
+      const xml = await readText(req);
+      multipartEtag = await multipart.multipartEtag(multipart.get(uploadId)!, completedParts(xml));
+      body = Readable.from([Buffer.from(xml)]);
+    }
+    const up = await client.forward(method, path, req.headers, body);
     const ok = up.status < 300;
     switch (op.name) {
       case "CreateMultipartUpload": {
         // Small XML answer: read it to learn the upload id, then pass it on.
-        const body = await readText(up.body);
-        const id = /<UploadId>([^<]+)<\/UploadId>/.exec(body)?.[1];
+        const answer = await readText(up.body);
+        const id = /<UploadId>([^<]+)<\/UploadId>/.exec(answer)?.[1];
         const created = sseHeadersOf(req.headers);
         if (ok && id) {
           const tagging = req.headers["x-amz-tagging"];
@@ -94,21 +106,24 @@ export function createS3Dispatcher({ client, multipart, sse, clock }: Dispatcher
           });
         }
         copyResponse(res, up, ok ? created : undefined);
-        res.setHeader("content-length", Buffer.byteLength(body));
-        res.end(body);
+        res.setHeader("content-length", Buffer.byteLength(answer));
+        res.end(answer);
         return;
       }
       case "CompleteMultipartUpload": {
-        const body = await readText(up.body);
+        const answer = await readText(up.body);
         const upload = multipart.get(uploadId);
-        if (ok && !body.includes("<Error>") && upload) {
+        const completed = ok && !answer.includes("<Error>") && upload !== undefined;
+        if (completed) {
           multipart.completed(uploadId);
+          await multipart.setObjectEtag(bucket, key, multipartEtag!);
           sse.set(bucket, key, upload.sse);
           if (upload.tagging) await applyTags(bucket, key, upload.tagging);
         }
+        const result = completed ? answer.replace(/<ETag>[^<]*<\/ETag>/, `<ETag>${xmlEscape(`"${multipartEtag}"`)}</ETag>`) : answer;
         copyResponse(res, up, ok ? upload?.sse : undefined);
-        res.setHeader("content-length", Buffer.byteLength(body));
-        res.end(body);
+        res.setHeader("content-length", Buffer.byteLength(result));
+        res.end(result);
         return;
       }
       case "PutObject":

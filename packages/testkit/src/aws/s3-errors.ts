@@ -44,6 +44,24 @@ export const s3Errors = {
   malformedAuth: (message: string) => new S3ErrorResponse(400, "AuthorizationHeaderMalformed", message),
   invalidRequest: (message: string) => new S3ErrorResponse(400, "InvalidRequest", message),
   accessDeniedExpiredPresign: () => new S3ErrorResponse(403, "AccessDenied", "Request has expired"),
+  /** `ServerTime` is what the SDK reads to correct its clock before signing again. */
+  requestTimeTooSkewed: (requestTime: string, serverTime: number, maxSkewMs: number) =>
+    new S3ErrorResponse(403, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large.", {
+      RequestTime: requestTime,
+      ServerTime: new Date(serverTime).toISOString().replace(/\.\d{3}Z$/, "Z"),
+      MaxAllowedSkewMilliseconds: String(maxSkewMs),
+    }),
+  invalidPart: (partNumber: number, etag: string) =>
+    new S3ErrorResponse(
+      400,
+      "InvalidPart",
+      "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+      { PartNumber: String(partNumber), ETag: etag },
+    ),
+  invalidPartOrder: () =>
+    new S3ErrorResponse(400, "InvalidPartOrder", "The list of parts was not in ascending order. Parts must be ordered by part number."),
+  malformedXml: () =>
+    new S3ErrorResponse(400, "MalformedXML", "The XML you provided was not well-formed or did not validate against our published schema"),
 };
 
 export function sendS3Error(req: IncomingMessage, res: ServerResponse, error: S3ErrorResponse): void {

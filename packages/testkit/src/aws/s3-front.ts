@@ -4,7 +4,7 @@
  * calls s3rver lacks, and keeps tags and SSE headers.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
-import { mkdtemp, mkdir, rm } from "node:fs/promises";
+import { mkdtemp, mkdir, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { AddressInfo } from "node:net";
@@ -58,6 +58,9 @@ export interface S3Emulator {
   createAccessPoint(alias: string, bucket: string): void;
   close(): Promise<void>;
 }
+
+/** How far a request's signing time may be from the emulator clock, either way (AWS's 15 minutes). */
+const MAX_SKEW_MS = 15 * 60 * 1000;
 
 function authError(failure: VerifyFailure, region: string): S3ErrorResponse {
   switch (failure.reason) {
@@ -135,6 +138,9 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       }
     };
 
+    // s3rver keeps each bucket as a directory of the data dir (the name is validated first).
+    const bucketExists = (name: string) => stat(join(dataDir, name)).then((s) => s.isDirectory(), () => false);
+
     const handle = async (req: IncomingMessage, res: ServerResponse) => {
       const signed = req.url ?? "/";
       if (signed.startsWith(CONTROL_PREFIX)) {
@@ -155,10 +161,17 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
       }
       const verified = await verifySigV4({ method, rawPath: signedPath, query, headers: req.headers }, { store: identities, service: "s3", region });
       if (!verified.ok) throw authError(verified, region);
+      // Presigned URLs are bound by X-Amz-Expires instead.
+      const now = identities.clock.now();
+      if (!verified.presigned && Math.abs(now - verified.signedAt.getTime()) > MAX_SKEW_MS) {
+        throw s3Errors.requestTimeTooSkewed(verified.amzDate, now, MAX_SKEW_MS);
+      }
 
       for (const fault of faults.take(op.name, op.bucket, op.key)) await applyFault(req, res, fault, op);
 
       if (op.bucket !== undefined && !isValidBucketName(op.bucket)) throw s3Errors.invalidBucketName(op.bucket);
+      // As on AWS, a missing bucket is 404 whoever asks, so a typo is not mistaken for missing grants.
+      if (op.bucket !== undefined && op.name !== "CreateBucket" && !(await bucketExists(op.bucket))) throw s3Errors.noSuchBucket(op.bucket);
       const grants = identities.grantsOf(verified.identity);
       if (!op.required.every(([action, resource]) => isAllowed(grants, action, resource))) throw s3Errors.accessDenied();
       await dispatch(req, res, op, verified.identity, query);
@@ -179,6 +192,8 @@ export async function startS3Emulator(options: S3EmulatorOptions = {}): Promise<
     };
 
     const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+      // The server's time, as AWS sends it: SDKs correct their clock offset from it.
+      res.setHeader("date", new Date(identities.clock.now()).toUTCString());
       handle(req, res).catch((error: unknown) => {
         if (error instanceof ConnectionReset) return;
         if (res.headersSent) {

@@ -31,7 +31,16 @@ export type VerifyFailure =
   | { reason: "expired" }
   | { reason: "presign-expired" };
 
-export type VerifyResult = { ok: true; identity: Identity } | ({ ok: false } & VerifyFailure);
+export type VerifyResult =
+  | {
+      ok: true;
+      identity: Identity;
+      /** When the client says it signed (X-Amz-Date), and its raw value, for clock-skew checks. */
+      signedAt: Date;
+      amzDate: string;
+      presigned: boolean;
+    }
+  | ({ ok: false } & VerifyFailure);
 
 /** Decodes a raw query string without URLSearchParams' `+` → space rule, which SigV4 does not use. */
 export function parseQuery(raw: string): Query {
@@ -78,6 +87,7 @@ interface Parsed {
   signedHeaders: string[];
   signature: string;
   date: Date;
+  amzDate: string;
   sessionToken: string | undefined;
   presign?: { expiresIn: number };
 }
@@ -87,10 +97,11 @@ function parseAuth(req: RequestToVerify): Parsed | VerifyFailure {
   if (authorization !== undefined) {
     const m = AUTH_RE.exec(authorization);
     if (!m) return { reason: "malformed", message: "The authorization header is malformed." };
-    const date = parseAmzDate(header(req.headers, "x-amz-date"));
+    const amzDate = header(req.headers, "x-amz-date") ?? "";
+    const date = parseAmzDate(amzDate);
     if (!date) return { reason: "malformed", message: "The request must contain a valid X-Amz-Date header." };
     return {
-      accessKeyId: m[1]!, region: m[3]!, service: m[4]!, signedHeaders: m[5]!.split(";"), signature: m[6]!, date,
+      accessKeyId: m[1]!, region: m[3]!, service: m[4]!, signedHeaders: m[5]!.split(";"), signature: m[6]!, date, amzDate,
       sessionToken: header(req.headers, "x-amz-security-token"),
     };
   }
@@ -105,7 +116,7 @@ function parseAuth(req: RequestToVerify): Parsed | VerifyFailure {
     }
     return {
       accessKeyId: credential[1]!, region: credential[3]!, service: credential[4]!,
-      signedHeaders: (q("X-Amz-SignedHeaders") ?? "host").split(";"), signature, date,
+      signedHeaders: (q("X-Amz-SignedHeaders") ?? "host").split(";"), signature, date, amzDate: q("X-Amz-Date")!,
       sessionToken: q("X-Amz-Security-Token"), presign: { expiresIn },
     };
   }
@@ -174,5 +185,5 @@ export async function verifySigV4(req: RequestToVerify, options: VerifyOptions):
   if (parsed.presign && options.store.clock.now() > parsed.date.getTime() + parsed.presign.expiresIn * 1000) {
     return { ok: false, reason: "presign-expired" };
   }
-  return { ok: true, identity };
+  return { ok: true, identity, signedAt: parsed.date, amzDate: parsed.amzDate, presigned: parsed.presign !== undefined };
 }

@@ -142,7 +142,7 @@ describe("startEmulators: the ready-made scenario", () => {
     });
     expect(upload.status).toBe(200);
     await emulators.amc.finishJobs();
-    expect((await emulators.amc.uploads("emails"))[0]).toMatchObject({ status: "SUCCESS", metrics: { OutputRowCount: 1 } });
+    expect((await emulators.amc.uploads("emails"))[0]).toMatchObject({ status: "COMPLETED", metrics: { OutputRowCount: 1 } });
     expect(await emulators.amc.rows("emails")).toEqual([{ email: "a".repeat(64), user_id: expect.any(String) }]);
     await emulators.close();
     emulators = undefined;

@@ -85,6 +85,16 @@ describe("S3 front: grants", () => {
     await s3Client(s3.endpoint, creds(admin)).send(new HeadBucketCommand({ Bucket: "grants" }));
   });
 
+  it("answers 404 NoSuchBucket for a missing bucket before looking at grants, as AWS does", async () => {
+    const c = s3Client(s3.endpoint, creds(writer)); // no grant at all on the typo'd bucket
+    const put = await caught(c.send(new PutObjectCommand({ Bucket: "grantz", Key: "in/a.csv", Body: "x" })));
+    expect(put.name).toBe("NoSuchBucket");
+    expect(put.$metadata?.httpStatusCode).toBe(404);
+    expect((await caught(c.send(new HeadBucketCommand({ Bucket: "grantz" })))).$metadata?.httpStatusCode).toBe(404);
+    // An existing bucket still answers AccessDenied to the same caller.
+    expect((await caught(c.send(new HeadBucketCommand({ Bucket: "grants" })))).$metadata?.httpStatusCode).toBe(403);
+  });
+
   it("needs s3:PutObjectTagging to write an object with tags", async () => {
     const denied = await caught(s3Client(s3.endpoint, creds(writer)).send(new PutObjectCommand({ Bucket: "grants", Key: "in/t.csv", Body: "x", Tagging: "a=b" })));
     expect(denied.name).toBe("AccessDenied");

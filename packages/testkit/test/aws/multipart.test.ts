@@ -5,8 +5,10 @@ import { join } from "node:path";
 import { Readable } from "node:stream";
 import {
   AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsV2Command,
   PutObjectCommand,
@@ -40,6 +42,47 @@ describe("S3 front: multipart", () => {
     expect(sha(Buffer.from(await got.Body!.transformToByteArray()))).toBe(sha(body));
     expect(await listUploads()).toEqual([]);
     expect(s3.pendingMultipartUploads()).toEqual([]);
+  });
+
+  it("gives a multipart object AWS's ETag, the MD5 of its parts' MD5s and -<parts>, on every read", async () => {
+    const c = client();
+    const parts = [Buffer.from("first part "), Buffer.from("second part, longer "), Buffer.from("third")];
+    const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "etag.bin" }));
+    const uploaded = [];
+    for (const [i, Body] of parts.entries()) {
+      const { ETag } = await c.send(new UploadPartCommand({ Bucket: BUCKET, Key: "etag.bin", UploadId, PartNumber: i + 1, Body }));
+      uploaded.push({ PartNumber: i + 1, ETag: ETag! });
+    }
+    const md5 = (b: Buffer) => createHash("md5").update(b).digest();
+    const expected = `"${createHash("md5").update(Buffer.concat(parts.map(md5))).digest("hex")}-3"`;
+    expect(uploaded.map((p) => p.ETag)).toEqual(parts.map((p) => `"${md5(p).toString("hex")}"`));
+
+    const done = await c.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "etag.bin", UploadId, MultipartUpload: { Parts: uploaded } }));
+    expect(done.ETag).toBe(expected);
+    expect((await c.send(new HeadObjectCommand({ Bucket: BUCKET, Key: "etag.bin" }))).ETag).toBe(expected);
+    const got = await c.send(new GetObjectCommand({ Bucket: BUCKET, Key: "etag.bin" }));
+    expect(got.ETag).toBe(expected);
+    expect(await got.Body!.transformToString()).toBe(Buffer.concat(parts).toString());
+    const listed = await c.send(new ListObjectsV2Command({ Bucket: BUCKET, Prefix: "etag.bin" }));
+    expect(listed.Contents?.map((o) => o.ETag)).toEqual([expected]);
+    // A single PUT keeps the plain MD5.
+    const put = await c.send(new PutObjectCommand({ Bucket: BUCKET, Key: "single.bin", Body: parts[0] }));
+    expect(put.ETag).toBe(`"${md5(parts[0]!).toString("hex")}"`);
+  });
+
+  it("refuses to complete with a part's wrong ETag (InvalidPart) or parts out of order (InvalidPartOrder)", async () => {
+    const c = client();
+    const { UploadId } = await c.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: "bad-parts.bin" }));
+    const one = await c.send(new UploadPartCommand({ Bucket: BUCKET, Key: "bad-parts.bin", UploadId, PartNumber: 1, Body: "one" }));
+    const two = await c.send(new UploadPartCommand({ Bucket: BUCKET, Key: "bad-parts.bin", UploadId, PartNumber: 2, Body: "two" }));
+    const complete = (Parts: Array<{ PartNumber: number; ETag: string }>) =>
+      caught(c.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: "bad-parts.bin", UploadId, MultipartUpload: { Parts } })));
+    const wrong = await complete([{ PartNumber: 1, ETag: one.ETag! }, { PartNumber: 2, ETag: one.ETag! }]);
+    expect([wrong.name, wrong.$metadata?.httpStatusCode]).toEqual(["InvalidPart", 400]);
+    expect((await complete([{ PartNumber: 1, ETag: one.ETag! }, { PartNumber: 3, ETag: two.ETag! }])).name).toBe("InvalidPart");
+    expect((await complete([{ PartNumber: 2, ETag: two.ETag! }, { PartNumber: 1, ETag: one.ETag! }])).name).toBe("InvalidPartOrder");
+    expect(s3.pendingMultipartUploads(BUCKET).map((u) => u.key)).toContain("bad-parts.bin");
+    await c.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: "bad-parts.bin", UploadId }));
   });
 
   it("lists an unfinished upload, aborts it (204), discards its parts, and lists nothing after", async () => {
