@@ -119,20 +119,21 @@ async function run(dig: string, file: string, input: string) {
 }
 
 describe("conveyor run on the seed's workflow form (digdag) against conveyor emulators", () => {
-  it("create-and-upload: creates the dataset, uploads hashed rows, waits for SUCCESS, cleans the staged files", async () => {
+  it("create-and-upload: creates the dataset, uploads hashed rows, waits for COMPLETED, cleans the staged files", async () => {
     const result = await run(uploadDig(info.amc_bucket!), "upload.dig", "rows.csv");
     expect(result.stderr).not.toContain("error");
     expect(result.code).toBe(0);
     expect(result.record?.report).toMatchObject({ rows: BUYERS, skippedRows: [{ reason: 'null in non-nullable column "product_sku"', count: 1 }] });
-    expect(result.record?.report?.details).toMatchObject({ dataset_created: true, status: "SUCCESS", OutputRowCount: BUYERS, cleaned: true });
+    expect(result.record?.report?.details).toMatchObject({ dataset_created: true, status: "COMPLETED", OutputRowCount: BUYERS, cleaned: true });
     const stored = await storedRows();
     expect(stored).toHaveLength(BUYERS);
     expect(stored.map((r) => r.email)).toContain(sha256("buyer0@example.com"));
     expect(stored.find((r) => r.email === sha256("buyer0@example.com"))).toMatchObject({ purchase_time: "2024-05-01T10:00:00Z", purchase_value: "0.00" });
   });
 
-  it("rule-based audience: created from the uploaded buyers, with its count", async () => {
-    const result = await run(audienceDig(info.amc_instance_id!, info.amc_account_id!, info.advertiser_id!), "audience.dig", "trigger.csv");
+  it("rule-based audience: created from the uploaded buyers, with its count; a blank amc_account_id takes the first account AMC lists", async () => {
+    // Blank in the task overrides the connection's account: the destination asks GET /amc/accounts.
+    const result = await run(audienceDig(info.amc_instance_id!, "", info.advertiser_id!), "audience.dig", "trigger.csv");
     expect(result.code).toBe(0);
     expect(result.record?.report?.details).toMatchObject({ status: "SUCCEEDED", audienceCount: BUYERS, audienceExecutionId: expect.any(String) });
   });

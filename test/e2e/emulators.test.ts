@@ -44,7 +44,7 @@ describe("conveyor demo", () => {
     for (const title of ["CSV + gzip + PGP, with a success file", "Parquet in a tgz", "TSV split into 3 files"]) {
       expect(result.stdout).toMatch(new RegExp(`${title.replace(/[+]/g, "\\+")} +ok +50,000 of 50,000 rows read back`));
     }
-    expect(result.stdout).toMatch(/AMC: hashed-PII dataset upload +ok +AMC upload \S+ SUCCESS: OutputRowCount 50,000 of 50,000 rows/);
+    expect(result.stdout).toMatch(/AMC: hashed-PII dataset upload +ok +AMC upload \S+ COMPLETED: OutputRowCount 50,000 of 50,000 rows/);
     expect(result.stdout).toMatch(/customers_csv_\d{4}_\d{2}_\d{2}\.csv\.gz\.pgp/);
     expect(result.stdout).toMatch(/customers_csv_\d{4}_\d{2}_\d{2}\.DONE/);
     expect(result.stdout).toMatch(/customers_tsv_\d{4}_\d{2}_\d{2}\/0000003\.tsv/);

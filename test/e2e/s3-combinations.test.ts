@@ -34,7 +34,7 @@ afterAll(async () => {
 
 const objectsUnder = (prefix: string) => readObjects(admin, info.bucket, prefix);
 
-/** The objects spec §3 names for a combination, under prefix P with T = "customers". */
+/** The objects a combination lands as, under prefix P with T = "customers". */
 function expectedKeys(format: (typeof FORMATS)[number], compression: (typeof COMPRESSIONS)[number], pgp: boolean): string[] {
   const pgpExt = pgp ? ".pgp" : "";
   if (compression === "tar" || compression === "tgz" || compression === "zip") return [`customers.${compression}${pgpExt}`];

@@ -1,7 +1,7 @@
 import { ConnectorError, type WorkflowAction } from "@conveyor/core";
 import type { Dataset } from "./dataset-definition.js";
 
-/** The workflow actions of issue 8: what went wrong with AMC and how a person fixes it. */
+/** The workflow actions: what went wrong with AMC and how a person fixes it. */
 
 export function updateCredentialsAction(why: string): WorkflowAction {
   return {
@@ -22,6 +22,49 @@ export function invalidLwaCredentials(why: string, details: Record<string, unkno
     category: "needs-person",
     message: `Invalid credentials: Login with Amazon answered ${why}`,
     action: updateCredentialsAction(why),
+    details,
+  });
+}
+
+/**
+ * A setting found wrong only at run time (it depends on what AMC or the credential holds). The
+ * action says which setting to change: retrying the task with the same settings fails again.
+ */
+export function settingsProblem(setting: string, problem: string, fix: string): ConnectorError {
+  const path = `destination.settings.${setting}`;
+  return new ConnectorError({
+    code: "settings.invalid",
+    category: "invalid-input",
+    message: `${path}: ${problem}`,
+    action: {
+      id: "amc.fix-settings",
+      title: "Fix the destination settings",
+      description: `${path} ${problem}.`,
+      steps: [
+        `In the job's destination settings (or the workflow's result_settings), ${fix}.`,
+        "Restart the workflow with the new settings (`conveyor runs restart <run id>`); retrying the task with the same settings fails the same way.",
+      ],
+    },
+    details: { setting },
+  });
+}
+
+/** AMC refused the account or instance for this user: AMC's own words go into the action. */
+export function accessDenied(instanceId: string, what: string, details: Record<string, unknown>): ConnectorError {
+  return new ConnectorError({
+    code: "amc.access-denied",
+    category: "needs-person",
+    message: `${what}. The user who authorized these credentials needs access to AMC instance ${instanceId} and its account (amc_account_id)`,
+    action: {
+      id: "amc.access-denied",
+      title: "Give access to the AMC instance",
+      description: `${what}.`,
+      steps: [
+        "Check amc_account_id: the entityId (ENTITY…) of the account that holds the instance, or leave it blank to use the first account the credentials list.",
+        `In the AMC console, give the user who authorized this destination access to instance ${instanceId}, or authorize again with a user who has it (new refresh token).`,
+        "Return to the failed run and resolve it to retry.",
+      ],
+    },
     details,
   });
 }

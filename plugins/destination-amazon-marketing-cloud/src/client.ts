@@ -1,5 +1,5 @@
 import { ConnectorError, parseRetryAfter, retry, type Clock, type Logger, type RetryPolicy } from "@conveyor/core";
-import { termsNotAccepted, updateCredentialsAction } from "./actions.js";
+import { accessDenied, settingsProblem, termsNotAccepted, updateCredentialsAction } from "./actions.js";
 import { isTransientFailure, networkError, retryAfterOf } from "./http.js";
 import type { LwaTokenProvider } from "./token.js";
 
@@ -25,7 +25,7 @@ export interface AmcRequest {
   path: string;
   query?: Record<string, string>;
   body?: unknown;
-  /** Which header set: advertiser data calls or audience calls (spec §4). */
+  /** Which header set: advertiser data calls or audience calls. */
   api?: "data" | "audience";
   /**
    * `all`: retry throttling, 5xx and lost connections; `throttling`: only 429, which AMC answers
@@ -36,8 +36,8 @@ export interface AmcRequest {
 
 /**
  * The advertising API client: Bearer token from LwA (refreshed once on a 401), AMC's headers,
- * JSON in and out, retries with backoff and jitter honouring `Retry-After`, and AMC's error body
- * (`{code, details}`) turned into errors a person can act on.
+ * JSON in and out, retries with backoff and jitter honouring `Retry-After`, and AMC's error bodies
+ * (`{code, details, errors?, requestId}` or `{message, requestId}`) turned into errors a person can act on.
  */
 export class AmcClient {
   private account: Promise<string> | undefined;
@@ -50,7 +50,7 @@ export class AmcClient {
     return this.options.instanceId;
   }
 
-  /** The AMC account id: the setting, or the instance's first account (inferred: `GET /amc/accounts`). */
+  /** The AMC account id: the setting, or the first account `GET /amc/accounts` lists. */
   accountId(): Promise<string> {
     this.account ??= this.firstAccount();
     return this.account;
@@ -75,7 +75,7 @@ export class AmcClient {
     const { tokens } = this.options;
     let token = await tokens.token();
     let response = await this.send(request, token);
-    if (response.status === 401 && response.body?.code !== "TERMS_NOT_ACCEPTED" && !/terms/i.test(String(response.body?.details ?? ""))) {
+    if (response.status === 401 && !isTermsRefusal(response.body)) {
       tokens.invalidate(token);
       token = await tokens.token();
       response = await this.send(request, token);
@@ -131,7 +131,7 @@ export class AmcClient {
   private failure(request: AmcRequest, response: { status: number; body: Record<string, unknown> | undefined; retryAfter: string | null }): ConnectorError {
     const { status, body } = response;
     const amcCode = typeof body?.code === "string" ? body.code : undefined;
-    const said = [body?.details, ...(Array.isArray(body?.errors) ? body.errors.slice(0, 3) : [])].filter((x) => typeof x === "string" && x !== "").join("; ");
+    const said = amcSaid(body);
     const details = {
       http_status: status,
       operation: request.operation,
@@ -148,19 +148,11 @@ export class AmcClient {
         details: { ...details, ...(status === 429 ? { retry_after_ms: parseRetryAfter(response.retryAfter) } : {}) },
       });
     }
-    if (status === 401 && (amcCode === "TERMS_NOT_ACCEPTED" || /terms/i.test(said))) return termsNotAccepted(this.options.instanceId, said || what);
+    if (status === 401 && isTermsRefusal(body)) return termsNotAccepted(this.options.instanceId, said || what);
     if (status === 401) {
-      return new ConnectorError({ code: "credentials.invalid", category: "needs-person", message: `Invalid credentials: ${what} (after a fresh Login with Amazon token)`, action: updateCredentialsAction("AMC refused a fresh access token"), details });
+      return new ConnectorError({ code: "credentials.invalid", category: "needs-person", message: `Invalid credentials: ${what} (after a fresh Login with Amazon token)`, action: updateCredentialsAction(`AMC refused a fresh access token${said ? ` (${said})` : ""}`), details });
     }
-    if (status === 403) {
-      return new ConnectorError({
-        code: "amc.access-denied",
-        category: "needs-person",
-        message: `${what}. The user who authorized these credentials needs access to AMC instance ${this.options.instanceId} and its account (amc_account_id)`,
-        action: updateCredentialsAction(`AMC refused access to instance ${this.options.instanceId}`),
-        details,
-      });
-    }
+    if (status === 403) return accessDenied(this.options.instanceId, what, details);
     if (status === 404) return new ConnectorError({ code: "amc.not-found", category: "invalid-input", message: what, details });
     return new ConnectorError({ code: "amc.request-refused", category: "invalid-input", message: what, details });
   }
@@ -173,10 +165,20 @@ export class AmcClient {
     } catch (error) {
       if (!ConnectorError.is(error) || error.code !== "amc.not-found") throw error;
     }
-    throw new ConnectorError({
-      code: "settings.invalid",
-      category: "invalid-input",
-      message: "destination.settings.amc_account_id: AMC did not list an account for these credentials; set amc_account_id (the entityId, ENTITY…, shown in the AMC console)",
-    });
+    throw settingsProblem("amc_account_id", "is blank, and AMC lists no account for these credentials", "set amc_account_id to the entityId (ENTITY…) shown in the AMC console");
   }
+}
+
+/**
+ * What AMC said, from either of its error shapes: the service's `{code, details, errors?}` or the
+ * gateway's `{message}` (both carry `requestId`, kept separately).
+ */
+function amcSaid(body: Record<string, unknown> | undefined): string {
+  const errors = Array.isArray(body?.errors) ? body.errors.slice(0, 3) : [];
+  return [body?.details, body?.message, ...errors].filter((x): x is string => typeof x === "string" && x !== "").join("; ");
+}
+
+/** A 401 because the account has not accepted AMC's terms: a fresh token would not help. */
+function isTermsRefusal(body: Record<string, unknown> | undefined): boolean {
+  return body?.code === "TERMS_NOT_ACCEPTED" || /terms/i.test(amcSaid(body));
 }

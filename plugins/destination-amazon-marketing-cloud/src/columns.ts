@@ -22,7 +22,7 @@ export interface UploadPlan {
 }
 
 /**
- * Matches query columns to dataset columns by name, case-insensitively (spec §2), and refuses —
+ * Matches query columns to dataset columns by name, case-insensitively, and refuses —
  * before anything is uploaded — a query that lacks a non-nullable column or the main event time
  * column, or whose types the seed's table does not convert.
  */

@@ -1,6 +1,7 @@
 import { z } from "@conveyor/core";
+import { countryCodeProblem } from "./country.js";
 
-/** AMC's column and data types (spec §4, create dataset). */
+/** AMC's column and data types (as its create-dataset call takes them). */
 export const DATA_TYPES = ["STRING", "DECIMAL", "INTEGER", "LONG", "TIMESTAMP", "DATE"] as const;
 export type DataType = (typeof DATA_TYPES)[number];
 export const HASHED_PII_TYPES = ["EMAIL", "FIRST_NAME", "LAST_NAME", "PHONE", "ADDRESS", "CITY", "STATE", "ZIP", "COUNTRY_CODE"] as const;
@@ -66,6 +67,8 @@ export function parseDatasetDefinition(raw: unknown, datasetId: string | undefin
   if (datasetId !== undefined && dataset.dataSetId !== datasetId) {
     problems.push({ path: "dataSet.dataSetId", message: `is "${dataset.dataSetId}" but dataset_id is "${datasetId}"; they must be the same` });
   }
+  const countryProblem = dataset.countryCode === undefined ? undefined : countryCodeProblem(dataset.countryCode);
+  if (countryProblem) problems.push({ path: "dataSet.countryCode", message: countryProblem });
   const mainEventTimes = dataset.columns.filter((c) => c.isMainEventTime);
   if (mainEventTimes.length > 1) problems.push({ path: "dataSet.columns", message: `has ${mainEventTimes.length} columns with isMainEventTime; a fact dataset has exactly one` });
   for (const c of mainEventTimes) {

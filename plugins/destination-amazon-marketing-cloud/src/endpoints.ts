@@ -1,6 +1,6 @@
 import type { AmcSettings } from "./settings.js";
 
-/** Advertising API hosts and Login with Amazon token URLs per region (spec §4). */
+/** Advertising API hosts and Login with Amazon token URLs per region. */
 const REGION_HOSTS = {
   NA: { amc: "https://advertising-api.amazon.com", lwa: "https://api.amazon.com/auth/o2/token", marketplace: "ATVPDKIKX0DER" },
   EU: { amc: "https://advertising-api-eu.amazon.com", lwa: "https://api.amazon.co.uk/auth/o2/token", marketplace: "A1F83G8C2ARO7P" },

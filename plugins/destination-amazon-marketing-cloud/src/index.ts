@@ -1,6 +1,6 @@
 import { API_VERSION, definePlugin, implementationToken } from "@conveyor/core";
 import { AmcDestination } from "./amc-destination.js";
-import { AMC_SECRETS, amcSettings, checkAmcSettings } from "./settings.js";
+import { AMC_JOB_SETTINGS, AMC_SECRETS, amcSettings, checkAmcSettings } from "./settings.js";
 
 export { amcSettings, checkAmcSettings, type AmcSettings } from "./settings.js";
 export { bucketPolicy } from "./actions.js";
@@ -14,6 +14,7 @@ export default definePlugin({
   description: "Uploads hashed-PII datasets to Amazon Marketing Cloud through an S3 staging bucket, deletes identities, and creates rule-based audiences for Amazon DSP.",
   settings: amcSettings,
   secrets: [...AMC_SECRETS],
+  jobSettings: [...AMC_JOB_SETTINGS],
   check: checkAmcSettings,
   // The csv formatter and gzip compressor it stages through, so a host lacking them is told at validation.
   composes: (s) =>

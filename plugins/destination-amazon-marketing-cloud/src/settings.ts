@@ -1,5 +1,7 @@
 import { z, type Problem } from "@conveyor/core";
+import { SUPPORTED_COUNTRIES } from "@conveyor/pii";
 import { DATASET_ID, DATASET_ID_RULE, mainEventTimeColumn, parseDatasetDefinition } from "./dataset-definition.js";
+import { countryCodeProblem } from "./country.js";
 import { parseAudienceTime } from "./time.js";
 
 export const UPDATE_STRATEGIES = ["ADDITIVE", "FULL_REPLACE", "OVERLAP_REPLACE", "OVERLAP_KEEP"] as const;
@@ -14,13 +16,20 @@ const url = z.string().regex(/^https?:\/\/[^\s/]+(\/\S*)?$/, "must be an http(s)
 /** Ids the seed writes as numbers (`advertiser_id: 123`) are strings to AMC. */
 const idText = z.preprocess((v) => (typeof v === "number" || typeof v === "bigint" ? String(v) : v), z.string().min(1));
 
+/** Checked here, when the job is saved: a code AMC would refuse must not wait for a run to fail. */
 const countryCode = z.preprocess(
   (v) => (typeof v === "string" ? v.trim().toUpperCase() : v),
-  z.string().regex(/^[A-Z]{2}$/, "must be an ISO 3166-1 alpha-2 country code such as US, GB or JP"),
+  z.string().superRefine((code, ctx) => {
+    const problem = countryCodeProblem(code);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 );
 
+/** The seed leaves amc_account_id blank for "the instance's first account". */
+const blankIsUnset = (v: unknown) => (v === null || (typeof v === "string" && v.trim() === "") ? undefined : v);
+
 /**
- * The destination's settings (spec §1), snake_case, named as in the seed's workflow examples.
+ * The destination's settings, snake_case, named as in the seed's workflow examples.
  * Which are required depends on `target` and `operation`: see {@link checkAmcSettings}.
  */
 export const amcSettings = z
@@ -34,7 +43,7 @@ export const amcSettings = z
     lwa_client_secret: z.string().min(1).describe("Secret; use a reference such as ${env:LWA_CLIENT_SECRET}."),
     lwa_refresh_token: z.string().min(1).describe("Secret: the refresh token the OAuth consent gave."),
     amc_instance_id: z.string().min(1).describe("The AMC instance id (from the instance list)."),
-    amc_account_id: z.string().min(1).optional().describe("The AMC account id (entityId, ENTITY…); blank: the instance's first account."),
+    amc_account_id: z.preprocess(blankIsUnset, z.string().optional()).describe("The AMC account id (entityId, ENTITY…); blank: the first account AMC lists for the credentials."),
     marketplace_id: z.string().min(1).optional().describe("Amazon-Advertising-API-MarketplaceId; default the region's main marketplace."),
     region: z.enum(REGIONS).default("NA").describe("Advertising API region: NA, EU or FE."),
     amc_endpoint: url.optional().describe("Overrides the region's advertising API host (emulators)."),
@@ -78,11 +87,28 @@ export type AmcSettings = z.output<typeof amcSettings>;
 
 export const AMC_SECRETS = ["lwa_client_secret", "lwa_refresh_token"] as const;
 
+/**
+ * The settings an export (a workflow's result_settings) may give where its connection leaves
+ * them open: the instance, account and staging bucket, and what varies per export. The Login
+ * with Amazon client and token, the endpoints and the access switches are never a job's.
+ */
+export const AMC_JOB_SETTINGS = [
+  "amc_instance_id", "amc_account_id", "marketplace_id", "bucket",
+  "target", "operation", "api_version",
+  "dataset_id", "create_dataset", "dataset_definition", "update_strategy", "country_code", "path_prefix", "file_name_prefix",
+  "wait_until_finish", "clean_upload_file", "part_megabytes", "request_timeout_seconds", "wait_timeout_minutes",
+  "audience_name", "audience_description", "advertiser_id", "query", "time_window_start", "time_window_end", "refresh_rate_days", "time_window_relative",
+] as const;
+
 const required = (path: string, when: string): Problem => ({ path, severity: "error", message: `is required ${when}` });
 
 /** The conditional requirements of the seed's parameter table, enforced at validation time. */
 export function checkAmcSettings(s: AmcSettings): Problem[] {
   const problems: Problem[] = [];
+  // Identities are normalized by the country's rules before hashing; Amazon's own uploader has rules for these only.
+  if (s.target === "dataset" && !(SUPPORTED_COUNTRIES as readonly string[]).includes(s.country_code)) {
+    problems.push({ path: "country_code", severity: "error", message: `${JSON.stringify(s.country_code)} has no PII normalization rules in Amazon's uploader; use one of ${SUPPORTED_COUNTRIES.join(", ")}` });
+  }
   if (s.target === "dataset" && s.operation === "upload") {
     const when = "when target is dataset and operation is upload";
     if (!s.dataset_id) problems.push(required("dataset_id", when));

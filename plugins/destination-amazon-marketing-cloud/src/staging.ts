@@ -57,7 +57,7 @@ export async function stageRows(
     if (result.objects.length === 1) {
       return { ...result, dataSource: { sourceS3Bucket: target.bucket, sourceFileS3Key: result.objects[0]!.key } };
     }
-    const manifest = await writeManifest(target, joinKey(target.prefix, `${names.baseName}/manifest.json`), result.objects);
+    const manifest = await writeManifest(target, joinKey(target.prefix, `${names.baseName}/manifest.txt`), result.objects);
     sink.written.push(manifest);
     return { ...result, manifest, dataSource: { sourceS3Bucket: target.bucket, sourceManifestS3Key: manifest.key } };
   } catch (error) {
@@ -95,11 +95,12 @@ class TaggedSink implements FileSink {
 }
 
 /**
- * The manifest the upload names when there is more than one part **(inferred format)**: JSON
- * `{"entries": [{"url": "s3://bucket/key"}, …]}`, as Redshift-style manifests are written.
+ * The manifest the upload names when there is more than one part, in the format Amazon documents
+ * (and its own uploader, amazon-marketing-cloud-uploader-from-aws, writes): a text file with one
+ * `s3://bucket/key` URL per line.
  */
 export function manifestBody(bucket: string, objects: readonly WrittenObject[]): string {
-  return JSON.stringify({ entries: objects.map((o) => ({ url: `s3://${bucket}/${o.key}`, mandatory: true })) }, null, 2) + "\n";
+  return objects.map((o) => `s3://${bucket}/${o.key}\n`).join("");
 }
 
 async function writeManifest(target: StagingTarget, key: string, objects: readonly WrittenObject[]): Promise<WrittenObject> {
@@ -107,7 +108,7 @@ async function writeManifest(target: StagingTarget, key: string, objects: readon
   await retry(
     () =>
       target.client.send(
-        new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: body, ContentType: "application/json", Tagging: new URLSearchParams({ instanceId: target.instanceId }).toString() }),
+        new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: body, ContentType: "text/plain; charset=utf-8", Tagging: new URLSearchParams({ instanceId: target.instanceId }).toString() }),
       ),
     { ...target.retryPolicy, isRetryable: isTransientS3Error },
   ).catch((error: unknown) => {

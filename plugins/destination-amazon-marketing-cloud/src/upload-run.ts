@@ -1,13 +1,14 @@
 import { createS3Client, requireAwsConnection, type AwsConnection } from "@conveyor/aws";
 import { ConnectorError, fileNumber, joinKey, type DestinationContext, type RetryPolicy, type SendReport, type SendRequest, type SkippedRows, type WrittenObject } from "@conveyor/core";
 import type { PiiStats } from "@conveyor/pii";
+import { settingsProblem } from "./actions.js";
 import type { AmcClient } from "./client.js";
-import { convertRows, planUpload } from "./columns.js";
+import { convertRows, planUpload, type UploadPlan } from "./columns.js";
 import { parseDatasetDefinition } from "./dataset-definition.js";
 import { ensureDataset } from "./datasets.js";
 import type { AmcSettings } from "./settings.js";
 import { deleteStaged, stageRows, type StagingTarget } from "./staging.js";
-import { submitUpload, waitForUpload, type DataSource } from "./uploads.js";
+import { getUpload, submitUpload, waitForUpload, type DataSource } from "./uploads.js";
 
 export const DESTINATION = "The amazon-marketing-cloud destination";
 
@@ -27,13 +28,13 @@ interface SubmittedUpload {
 export function stagingBucket(s: AmcSettings, connection: AwsConnection): string {
   const bucket = s.bucket ?? connection.bucket;
   if (bucket) return bucket;
-  throw new ConnectorError({ code: "settings.invalid", category: "invalid-input", message: "destination.settings.bucket: is required for uploads (the S3 bucket AMC reads the staged files from); the credential names none either" });
+  throw settingsProblem("bucket", "is required for uploads (the S3 bucket AMC reads the staged files from), and the credential names none either", "set bucket to the staging bucket AMC may read");
 }
 
 /**
- * Upload (spec §1.1, §2): the dataset (created from its definition when asked), the column plan
+ * Upload: the dataset (created from its definition when asked), the column plan
  * (refused before anything is written), hashed and converted rows staged as gzip CSV in S3, the
- * upload posted once, then — with wait_until_finish — polled to SUCCESS and the files removed.
+ * upload posted once, then — with wait_until_finish — polled until AMC finishes and the files removed.
  */
 export async function runUpload(request: SendRequest, context: DestinationContext, s: AmcSettings, client: AmcClient, retryPolicy: RetryPolicy): Promise<SendReport> {
   const datasetId = s.dataset_id!;
@@ -67,7 +68,7 @@ export async function runUpload(request: SendRequest, context: DestinationContex
         throw error;
       }
     });
-    const warnings = [...(plan.ignored.length ? [`query columns not in dataset "${datasetId}" were ignored: ${plan.ignored.join(", ")}`] : []), ...piiWarnings(submitted.pii)];
+    const warnings = [...(plan.ignored.length ? [`query columns not in dataset "${datasetId}" were ignored: ${plan.ignored.join(", ")}`] : []), ...piiWarnings(submitted.pii, plan)];
     const details: Record<string, unknown> = {
       target: "dataset",
       operation: "upload",
@@ -83,12 +84,15 @@ export async function runUpload(request: SendRequest, context: DestinationContex
       const done = await waitForUpload(client, datasetId, submitted.uploadId, { ...runtime, timeoutMs: s.wait_timeout_minutes * 60_000, bucket, ...(s.amc_data_upload_account_id ? { dataUploadAccountId: s.amc_data_upload_account_id } : {}) });
       details.status = done.status;
       if (done.metrics?.OutputRowCount !== undefined) details.OutputRowCount = done.metrics.OutputRowCount;
+      if (done.status === "PARTIAL_SUCCESS") {
+        warnings.push(`AMC ingested upload ${submitted.uploadId} only in part${done.metrics?.OutputRowCount !== undefined ? ` (${done.metrics.OutputRowCount} rows)` : ""}: ${done.message ?? "AMC gave no reason"}`);
+      }
       if (s.clean_upload_file) {
         await deleteStaged(target, submitted.objects.map((o) => o.key));
         details.cleaned = true;
       }
     } else {
-      details.status = "SUBMITTED";
+      details.status = (await getUpload(client, datasetId, submitted.uploadId)).status;
     }
     return {
       objects: submitted.objects,
@@ -103,8 +107,19 @@ export async function runUpload(request: SendRequest, context: DestinationContex
   }
 }
 
-function piiWarnings(stats: PiiStats): string[] {
-  return stats.columns.filter((c) => c.invalid > 0).map((c) => `${c.invalid} ${c.type} value${c.invalid === 1 ? "" : "s"} in column "${c.column}" could not be normalized and ${c.invalid === 1 ? "was" : "were"} sent as null`);
+/**
+ * Says what became of PII values that did not normalize: in a nullable column they went as null;
+ * in a non-nullable one the row was skipped (and is counted in skippedRows).
+ */
+function piiWarnings(stats: PiiStats, plan: UploadPlan): string[] {
+  const nullable = new Map(plan.columns.map((c) => [c.dataset.name, c.dataset.nullable]));
+  return stats.columns
+    .filter((c) => c.invalid > 0)
+    .map((c) => {
+      const values = `${c.invalid} ${c.type} value${c.invalid === 1 ? "" : "s"} in column "${c.column}" could not be normalized`;
+      if (nullable.get(c.column) === false) return `${values}; ${c.invalid === 1 ? "its row was" : "their rows were"} skipped (the column is not nullable)`;
+      return `${values} and ${c.invalid === 1 ? "was" : "were"} sent as null`;
+    });
 }
 
 /** Where the connection test probes: the staged files' prefix. */

@@ -104,8 +104,15 @@ export async function getUpload(client: AmcClient, datasetId: string, uploadId: 
 }
 
 /**
- * Polls until SUCCESS (or COMPLETED) and returns the upload; FAILED becomes the "upload failed"
- * workflow action with AMC's message — or "let AMC read the bucket" when that is what it says.
+ * The statuses of a finished upload. COMPLETED (the older API's SUCCESS) and PARTIAL_SUCCESS —
+ * some rows refused, the others ingested, so the files must not be posted again — are returned;
+ * FAILED is thrown. Anything else (PENDING, IN_PROGRESS, the older SUBMITTED) is polled again.
+ */
+const UPLOAD_INGESTED: ReadonlySet<string> = new Set(["COMPLETED", "SUCCESS", "PARTIAL_SUCCESS"]);
+
+/**
+ * Polls until AMC finishes the upload and returns it; FAILED becomes the "upload failed" workflow
+ * action with AMC's message — or "let AMC read the bucket" when that is what it says.
  */
 export async function waitForUpload(
   client: AmcClient,
@@ -116,7 +123,7 @@ export async function waitForUpload(
   const upload = await poll(
     async () => {
       const view = await getUpload(client, datasetId, uploadId);
-      return view.status === "SUCCESS" || view.status === "COMPLETED" || view.status === "FAILED" ? view : undefined;
+      return UPLOAD_INGESTED.has(view.status) || view.status === "FAILED" ? view : undefined;
     },
     { clock: options.clock, signal: options.signal, timeoutMs: options.timeoutMs, what: `AMC upload ${uploadId}` },
   );

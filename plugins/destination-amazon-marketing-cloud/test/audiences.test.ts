@@ -25,7 +25,7 @@ const audience = (query: string, extra: Record<string, unknown> = {}) => ({
   ...extra,
 });
 
-describe("rule-based audiences (spec §1.3)", () => {
+describe("rule-based audiences", () => {
   it("creates the audience, waits, and reports audienceExecutionId, status, statusReason and audienceCount", async () => {
     const run = await send(world, audience("SELECT user_id FROM buyers_ds"), trigger);
     expect(run.failure).toBeUndefined();

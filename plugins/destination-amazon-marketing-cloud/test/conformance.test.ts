@@ -49,7 +49,7 @@ describeDestination(plugin, {
     return credentialOf(world);
   },
   async verify(report, sent) {
-    expect(report.details).toMatchObject({ status: "SUCCESS", OutputRowCount: sent.rows, ignored_columns: ["is_active"] });
+    expect(report.details).toMatchObject({ status: "COMPLETED", OutputRowCount: sent.rows, ignored_columns: ["is_active"] });
     const stored = await world.amc.rows("conformance_customers");
     expect(stored).toHaveLength(sent.rows);
     expect(stored.map((r) => r.email)).toContain(hashPii("EMAIL", customerRow(0)[1]));

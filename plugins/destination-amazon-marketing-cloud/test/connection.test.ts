@@ -41,8 +41,32 @@ describe("connection test", () => {
     expect(noCredential.at(-1)).toMatchObject({ name: "staging bucket", status: "failed", message: expect.stringContaining("give the job an AWS credential") });
   });
 
-  it("needs amc_account_id when AMC lists no account for the credentials", async () => {
-    const checks = await check({ target: "dataset", operation: "delete", amc_account_id: undefined });
-    expect(checks.at(-1)).toMatchObject({ name: "AMC instance", status: "failed", message: expect.stringContaining("set amc_account_id") });
+  it("takes the first account AMC lists when amc_account_id is blank", async () => {
+    const listed = () => world.amc.requests.filter((r) => r.operation === "ListAccounts").length;
+    const before = listed();
+    const checks = await check({ target: "dataset", operation: "delete", amc_account_id: "" });
+    expect(checks.at(-1)).toMatchObject({ name: "AMC instance", status: "ok", message: `instance ${world.amc.instanceId}, account ${world.amc.accountId}` });
+    expect(listed() - before).toBe(1);
+    // A run too: every advertiser-data call carries the listed account (the emulator checks it).
+    const run = await send(world, { ...uploadSettings("first_account_ds"), amc_account_id: null }, { rows: purchases(2) });
+    expect(run.failure).toBeUndefined();
+    expect(run.report!.details).toMatchObject({ status: "COMPLETED", OutputRowCount: 2 });
+  });
+
+  it("needs amc_account_id when AMC lists no account for the credentials, as a settings fix", async () => {
+    const accounts = world.amc.accounts.splice(0);
+    try {
+      const run = await send(world, { target: "dataset", operation: "delete", amc_account_id: undefined }, { schema: { columns: [{ name: "email", type: "string", nullable: true }] }, rows: [["a@example.com"]] });
+      expect(run.failure?.error).toMatchObject({ code: "settings.invalid", category: "invalid-input", message: expect.stringContaining("destination.settings.amc_account_id: is blank, and AMC lists no account") });
+      expect(run.failure?.actions[0]).toMatchObject({ id: "amc.fix-settings", title: "Fix the destination settings", steps: [expect.stringContaining("set amc_account_id"), expect.stringContaining("conveyor runs restart")] });
+    } finally {
+      world.amc.accounts.push(...accounts);
+    }
+  });
+
+  it("asks for the bucket setting when neither the settings nor the credential name one", async () => {
+    const run = await send(world, { ...uploadSettings("no_bucket_ds"), bucket: undefined }, { rows: purchases(1) });
+    expect(run.failure?.error).toMatchObject({ code: "settings.invalid", message: expect.stringContaining("destination.settings.bucket: is required for uploads") });
+    expect(run.failure?.actions[0]).toMatchObject({ id: "amc.fix-settings", steps: [expect.stringContaining("set bucket"), expect.stringContaining("conveyor runs restart")] });
   });
 });

@@ -60,7 +60,7 @@ const fact: Dataset = {
 
 const schema = (...columns: Array<[string, Column["type"]]>): Schema => ({ columns: columns.map(([name, type]) => ({ name, type, nullable: true })) });
 
-describe("column matching (spec §2)", () => {
+describe("column matching", () => {
   it("matches case-insensitively, writes the dataset's names in its order, and reports the ignored columns", () => {
     const plan = planUpload(schema(["PRODUCT_SKU", "string"], ["email", "string"], ["Purchase_Time", "timestamp"], ["product_quantity", "long"], ["coupon", "string"]), fact);
     expect(plan.columns.map((c) => c.dataset.name)).toEqual(["Email", "purchase_time", "product_sku", "product_quantity"]);

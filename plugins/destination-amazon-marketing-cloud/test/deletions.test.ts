@@ -14,7 +14,7 @@ const deleteSchema = {
   ],
 };
 
-describe("delete identities (spec §1.2)", () => {
+describe("delete identities", () => {
   it("normalizes and hashes identity columns, ignores (and reports) the others, batches 1,000 per request, and waits for SUCCEEDED", async () => {
     expect((await send(world, uploadSettings("people_ds"), { rows: purchases(2_600) })).failure).toBeUndefined();
     // Written as people type them: case and spaces differ from the uploaded emails.

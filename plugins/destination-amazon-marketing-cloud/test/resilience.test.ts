@@ -1,5 +1,6 @@
+import type { Row } from "@conveyor/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authOf, purchases, send, startWorld, uploadSettings, UNREADABLE_BUCKET, type World } from "./harness.js";
+import { authOf, purchase, purchases, send, startWorld, uploadSettings, UNREADABLE_BUCKET, type World } from "./harness.js";
 
 let world: World;
 // Tokens live 2 s, so a run that polls outlives its first token.
@@ -32,7 +33,7 @@ describe("Login with Amazon tokens", () => {
     expect(world.amc.faults.count("expired-token")).toBe(expired + 1);
     // The run's first token, and the one fetched because AMC refused it.
     expect(world.amc.tokens.issued.length - issued).toBe(2);
-    expect(run.report!.details).toMatchObject({ status: "SUCCESS", OutputRowCount: 5, token_refreshes: 2 });
+    expect(run.report!.details).toMatchObject({ status: "COMPLETED", OutputRowCount: 5, token_refreshes: 2 });
   });
 
   it("refreshes only once: a fresh token refused too means the credentials need a person", async () => {
@@ -91,7 +92,7 @@ describe("throttling and server errors", () => {
     world.amc.faults.inject({ type: "gateway-timeout", operation: "GetUpload" });
     const run = await send(world, uploadSettings("flaky_ds"), { rows: purchases(3) });
     expect(run.failure).toBeUndefined();
-    expect(run.report!.details).toMatchObject({ status: "SUCCESS", OutputRowCount: 3 });
+    expect(run.report!.details).toMatchObject({ status: "COMPLETED", OutputRowCount: 3 });
   });
 });
 
@@ -154,12 +155,57 @@ describe("workflow actions for failed uploads", () => {
     const first = await send(world, uploadSettings("changed_ds"), { rows: purchases(1) });
     expect(first.failure).toBeUndefined();
     world.amc.faults.inject({ type: "latency", ms: 400, operation: "CreateUpload" });
-    const running = send(world, uploadSettings("changed_ds"), { rows: [...purchases(2), ["x@example.com", new Date(), "sku", 1n, null]] });
-    const seen = world.amc.requests.length;
-    while (!world.amc.requests.slice(seen).some((r) => r.operation === "GetDataSet")) await new Promise((r) => setTimeout(r, 5));
-    world.amc.dataSet("changed_ds")!.columns.find((c) => c.name === "purchase_value")!.nullable = false;
-    const run = await running;
+    const withoutValue = (i: number) => [...purchase(i).slice(0, 4), null];
+    const run = await sendWhileNonNullable("changed_ds", "purchase_value", [withoutValue(1), withoutValue(2)]);
     expect(run.failure?.error).toMatchObject({ code: "amc.upload-failed", message: expect.stringContaining("column purchase_value is not nullable but is empty") });
     expect(run.failure?.actions[0]).toMatchObject({ id: "amc.upload-failed", description: expect.stringContaining("purchase_value") });
+  });
+
+  it("reports PARTIAL_SUCCESS with AMC's message as a warning when AMC ingests only some rows", async () => {
+    const first = await send(world, uploadSettings("partial_ds"), { rows: purchases(1) });
+    expect(first.failure).toBeUndefined();
+    const run = await sendWhileNonNullable("partial_ds", "purchase_value", [...purchases(2, 2), [...purchase(9, 2).slice(0, 4), null]]);
+    expect(run.failure).toBeUndefined();
+    expect(run.report!.details).toMatchObject({ status: "PARTIAL_SUCCESS", OutputRowCount: 2 });
+    expect(run.report!.warnings).toEqual([expect.stringMatching(/^AMC ingested upload \S+ only in part \(2 rows\): 1 invalid row\(s\) were not ingested.*purchase_value is not nullable/)]);
+    expect(await world.amc.rows("partial_ds")).toHaveLength(3);
+  });
+});
+
+/**
+ * Sends while AMC's definition changes under the run: once the run has read the dataset,
+ * `column` becomes non-nullable, so AMC refuses the rows where it is empty.
+ */
+async function sendWhileNonNullable(dataSetId: string, column: string, rows: Row[]) {
+  world.amc.faults.inject({ type: "latency", ms: 400, operation: "CreateUpload" });
+  const running = send(world, uploadSettings(dataSetId), { rows });
+  const seen = world.amc.requests.length;
+  while (!world.amc.requests.slice(seen).some((r) => r.operation === "GetDataSet")) await new Promise((r) => setTimeout(r, 5));
+  world.amc.dataSet(dataSetId)!.columns.find((c) => c.name === column)!.nullable = false;
+  return running;
+}
+
+describe("AMC's error bodies", () => {
+  it("reads the gateway's {message, requestId} into the error and its workflow action", async () => {
+    const run = await send(world, uploadSettings("denied_ds", { amc_account_id: "ENTITYNOTMINE0001" }), { rows: purchases(1) });
+    const said = "Amazon-Advertising-API-AdvertiserId ENTITYNOTMINE0001 has no access to this AMC instance";
+    expect(run.failure?.error).toMatchObject({
+      code: "amc.access-denied",
+      category: "needs-person",
+      message: expect.stringContaining(said),
+      details: { http_status: 403, amc_details: said, request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
+    expect(run.failure?.actions[0]).toMatchObject({ id: "amc.access-denied", description: expect.stringContaining(said) });
+  });
+
+  it("reads the service's {code, details, errors, requestId} too", async () => {
+    const definition = { dataSet: { dataSetId: "consent_ds", columns: [{ name: "email", columnType: "DIMENSION", dataType: "STRING", consentType: "NONE" }] } };
+    const run = await send(world, uploadSettings("consent_ds", { dataset_definition: JSON.stringify(definition) }), { rows: [] });
+    expect(run.failure?.error).toMatchObject({
+      code: "amc.request-refused",
+      category: "invalid-input",
+      message: expect.stringContaining("AMC answered HTTP 400 BAD_REQUEST to create dataset consent_ds: Invalid data set definition: dataSet.columns[0].consentType must be one of"),
+      details: { amc_code: "BAD_REQUEST", request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
+    });
   });
 });

@@ -23,7 +23,7 @@ const factDefinition = JSON.stringify({
   },
 });
 
-describe("settings (spec §1) and their conditional requirements", () => {
+describe("settings and their conditional requirements", () => {
   it("accepts the seed's upload example (corrected indentation) and its create-and-upload example", async () => {
     expect(await validate({ target: "dataset", operation: "upload", dataset_id: "dataset_id", bucket: "bucket_name", path_prefix: "path_prefix/", file_name_prefix: "file_name_prefix", wait_until_finish: true, clean_upload_file: true })).toEqual([]);
     expect(
@@ -96,6 +96,33 @@ describe("settings (spec §1) and their conditional requirements", () => {
     );
     expect(problems.find((p) => p.path.endsWith("dataset_id"))!.message).toContain("lowercase AMC dataset id");
     expect(problems.find((p) => p.path.endsWith("file_name_prefix"))!.message).toContain("must not start with '.', '_'");
+  });
+
+  it("takes only ISO 3166-1 alpha-2 country codes, when the job is saved: UK is refused with GB suggested", async () => {
+    expect(await errors({ dataset_id: "d_one", country_code: "gb" })).toEqual([]);
+    expect(await errors({ dataset_id: "d_one", country_code: "UK" })).toEqual([
+      expect.objectContaining({ path: "destination.settings.country_code", message: '"UK" is not an ISO 3166-1 alpha-2 country code and AMC refuses it; use "GB"' }),
+    ]);
+    expect(await errors({ dataset_id: "d_one", country_code: "XX" })).toEqual([
+      expect.objectContaining({ path: "destination.settings.country_code", message: expect.stringContaining('"XX" is not an ISO 3166-1 alpha-2 country code') }),
+    ]);
+    const ukDefinition = JSON.stringify({ dataSet: { dataSetId: "d_one", countryCode: "UK", columns: [{ name: "a", columnType: "DIMENSION", dataType: "STRING" }] } });
+    expect(await errors({ dataset_id: "d_one", create_dataset: true, dataset_definition: ukDefinition })).toEqual([
+      expect.objectContaining({ path: "destination.settings.dataset_definition.dataSet.countryCode", message: expect.stringContaining('use "GB"') }),
+    ]);
+  });
+
+  it("refuses, when the job is saved, an ISO country whose PII Amazon's uploader cannot normalize", async () => {
+    expect(await errors({ dataset_id: "d_one", country_code: "BR" })).toEqual([
+      expect.objectContaining({ path: "destination.settings.country_code", message: '"BR" has no PII normalization rules in Amazon\'s uploader; use one of US, CA, GB, FR, DE, ES, IT, JP, IN' }),
+    ]);
+    expect(await errors({ operation: "delete", country_code: "BR" })).toHaveLength(1);
+  });
+
+  it("treats a blank amc_account_id as not set (the instance's first account)", async () => {
+    expect(await errors({ dataset_id: "d_one", amc_account_id: "" })).toEqual([]);
+    expect(await errors({ dataset_id: "d_one", amc_account_id: null })).toEqual([]);
+    expect(plugin.settings.parse({ ...auth, amc_account_id: " " }).amc_account_id).toBeUndefined();
   });
 
   it("marks the client secret and refresh token as secrets", () => {

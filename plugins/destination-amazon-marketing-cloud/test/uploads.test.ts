@@ -1,18 +1,19 @@
+import { GetObjectCommand } from "@aws-sdk/client-s3";
 import { hashPii } from "@conveyor/pii";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BUCKET, listKeys, purchase, purchaseSchema, purchases, send, startWorld, uploadSettings, type World } from "./harness.js";
+import { BUCKET, listKeys, purchase, purchaseSchema, purchases, purchasesDefinition, send, startWorld, uploadSettings, type World } from "./harness.js";
 
 let world: World;
 beforeAll(async () => void (world = await startWorld()));
 afterAll(async () => world?.close());
 
-describe("upload to a dataset (spec §1.1, §2)", () => {
-  it("creates the dataset from its definition, stages hashed gzip CSV tagged for the instance, waits for SUCCESS and reports AMC's row count", async () => {
+describe("upload to a dataset", () => {
+  it("creates the dataset from its definition, stages hashed gzip CSV tagged for the instance, waits for COMPLETED and reports AMC's row count", async () => {
     const run = await send(world, uploadSettings("created_ds"), { rows: purchases(250) });
     expect(run.failure).toBeUndefined();
     const report = run.report!;
     expect(report.rows).toBe(250);
-    expect(report.details).toMatchObject({ dataset_id: "created_ds", dataset_created: true, status: "SUCCESS", OutputRowCount: 250, upload_adopted: false });
+    expect(report.details).toMatchObject({ dataset_id: "created_ds", dataset_created: true, status: "COMPLETED", OutputRowCount: 250, upload_adopted: false });
     expect(world.amc.dataSet("created_ds")?.columns.map((c) => c.name)).toEqual(["email", "purchase_time", "product_sku", "product_quantity", "purchase_value"]);
     const stored = await world.amc.rows("created_ds");
     expect(stored).toHaveLength(250);
@@ -71,12 +72,12 @@ describe("upload to a dataset (spec §1.1, §2)", () => {
     expect(run.failure?.actions[0]?.steps[0]).toContain('"dataSetId":"absent_ds"');
   });
 
-  it("splits into gzip parts with a manifest, and with clean_upload_file removes the staged files after SUCCESS", async () => {
+  it("splits into gzip parts with a manifest, and with clean_upload_file removes the staged files after COMPLETED", async () => {
     const run = await send(world, uploadSettings("parts_ds", { part_megabytes: 1, clean_upload_file: true }), { rows: purchases(30_000) });
     expect(run.failure).toBeUndefined();
     const keys = run.report!.objects.map((o) => o.key);
     expect(keys.filter((k) => k.endsWith(".csv.gz")).length).toBeGreaterThan(1);
-    expect(keys.at(-1)).toBe(`${keys[0]!.slice(0, keys[0]!.lastIndexOf("/"))}/manifest.json`);
+    expect(keys.at(-1)).toBe(`${keys[0]!.slice(0, keys[0]!.lastIndexOf("/"))}/manifest.txt`);
     expect(run.report!.details).toMatchObject({ OutputRowCount: 30_000, cleaned: true, data_source: { sourceS3Bucket: BUCKET, sourceManifestS3Key: keys.at(-1) } });
     expect(await world.amc.rows("parts_ds")).toHaveLength(30_000);
     expect(await listKeys(world, BUCKET, "uploads/parts_ds/")).toEqual([]);
@@ -91,9 +92,33 @@ describe("upload to a dataset (spec §1.1, §2)", () => {
     expect(await world.amc.rows("twice_ds")).toHaveLength(8);
   });
 
-  it("without wait_until_finish, reports the submitted upload and leaves the files", async () => {
+  it("without wait_until_finish, reports the upload as AMC holds it (PENDING) and leaves the files", async () => {
     const run = await send(world, uploadSettings("nowait_ds", { wait_until_finish: false }), { rows: purchases(5) });
-    expect(run.report?.details).toMatchObject({ status: "SUBMITTED", upload_id: expect.any(String) });
+    expect(run.report?.details).toMatchObject({ status: "PENDING", upload_id: expect.any(String) });
     expect(await listKeys(world, BUCKET, "uploads/nowait_ds/")).toHaveLength(1);
+  });
+
+  it("writes the manifest in Amazon's format: a text file with one s3://bucket/key URL per line, tagged for the instance", async () => {
+    const run = await send(world, uploadSettings("manifest_ds", { part_megabytes: 1 }), { rows: purchases(30_000) });
+    expect(run.failure).toBeUndefined();
+    const keys = run.report!.objects.map((o) => o.key);
+    const manifest = await world.admin.send(new GetObjectCommand({ Bucket: BUCKET, Key: keys.at(-1)! }));
+    expect(await manifest.Body!.transformToString()).toBe(keys.slice(0, -1).map((k) => `s3://${BUCKET}/${k}\n`).join(""));
+    expect(manifest.ContentType).toMatch(/^text\/plain/);
+    expect(run.report!.details).toMatchObject({ status: "COMPLETED", OutputRowCount: 30_000 });
+  });
+
+  it("says a row was skipped, not sent as null, when PII that does not normalize sits in a non-nullable column", async () => {
+    const { dataSet } = purchasesDefinition("strict_email_ds");
+    const definition = { dataSet: { ...dataSet, columns: dataSet.columns.map((c) => (c.name === "email" ? { ...c, nullable: false } : c)) } };
+    const run = await send(world, uploadSettings("strict_email_ds", { dataset_definition: JSON.stringify(definition) }), { rows: [...purchases(3), ["not an email", ...purchase(4).slice(1)]] });
+    expect(run.failure).toBeUndefined();
+    expect(run.report!.rows).toBe(3);
+    expect(run.report!.skippedRows).toEqual([{ reason: 'null or invalid EMAIL in non-nullable column "email"', count: 1 }]);
+    expect(run.report!.warnings).toEqual(['1 EMAIL value in column "email" could not be normalized; its row was skipped (the column is not nullable)']);
+    // In a nullable column the value does go, as null.
+    const lenient = await send(world, uploadSettings("lenient_email_ds"), { rows: [...purchases(3), ["not an email", ...purchase(4).slice(1)]] });
+    expect(lenient.report!.rows).toBe(4);
+    expect(lenient.report!.warnings).toEqual(['1 EMAIL value in column "email" could not be normalized and was sent as null']);
   });
 });

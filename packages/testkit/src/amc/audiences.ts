@@ -11,7 +11,8 @@ import { parseAudienceQuery, SUPPORTED_QUERY } from "./query.js";
 import { userIdOf } from "./rows.js";
 import { page, type AmcStore } from "./store.js";
 
-export type AudienceStatus = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED" | "DEACTIVATED";
+/** The statuses Amazon documents for an audience execution. */
+export type AudienceStatus = "PENDING" | "RUNNING" | "SUCCEEDED" | "FAILED";
 
 export interface AudienceView {
   audienceExecutionId: string;
@@ -33,7 +34,6 @@ export interface AudienceView {
 }
 
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
-const DEACTIVATE_AFTER_MS = 30 * 24 * 3600 * 1000;
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
 function validate(body: unknown, advertiserId: string): Omit<AudienceView, "audienceExecutionId" | "instanceId" | "createTime" | "status"> {
@@ -130,8 +130,6 @@ export class Audiences {
   get(id: string): AudienceView {
     const view = this.records.find((r) => r.audienceExecutionId === id);
     if (!view) throw notFound(`Audience execution ${id} does not exist`);
-    // refreshRateDays 0: the audience is not refreshed and deactivates after 30 days.
-    if (view.status === "SUCCEEDED" && view.refreshRateDays === 0 && this.queue.clock.now() >= Date.parse(view.createTime) + DEACTIVATE_AFTER_MS) view.status = "DEACTIVATED";
     return { ...view };
   }
 

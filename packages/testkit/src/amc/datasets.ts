@@ -2,6 +2,7 @@
  * Dataset definitions: `POST …/dataSets` validation (the `dataSet` wrapper, enums, ≤ 100 columns,
  * the id pattern) and the defaults `GET …/dataSets/{id}` fills in.
  */
+import { countryCodeProblem, isIsoCountry } from "./countries.js";
 import { badRequest } from "./errors.js";
 
 export const HASHED_PII_TYPES = ["ADDRESS", "CITY", "COUNTRY_CODE", "EMAIL", "FIRST_NAME", "LAST_NAME", "PHONE", "STATE", "ZIP"] as const;
@@ -105,9 +106,7 @@ export function validateCreateDataSet(body: unknown): DataSet {
   const id = raw["dataSetId"];
   if (typeof id !== "string" || !DATASET_ID.test(id)) errors.push(`dataSet.dataSetId must match ${DATASET_ID.source} (lower case, starting with a letter); got ${JSON.stringify(id)}`);
   oneOf(errors, "dataSet.period", raw["period"], PERIODS, false);
-  if (raw["countryCode"] !== undefined && (typeof raw["countryCode"] !== "string" || !/^[A-Z]{2}$/.test(raw["countryCode"]))) {
-    errors.push("dataSet.countryCode must be an ISO 3166-1 alpha-2 code such as US");
-  }
+  if (raw["countryCode"] !== undefined && !isIsoCountry(raw["countryCode"])) errors.push(countryCodeProblem("dataSet.countryCode", raw["countryCode"]));
   const rawColumns = raw["columns"];
   let columns: Column[] = [];
   if (!Array.isArray(rawColumns) || rawColumns.length === 0) errors.push("dataSet.columns must be a non-empty array");

@@ -11,7 +11,7 @@ export interface Reply {
   headers?: Record<string, string>;
 }
 
-/** AMC's error codes (inferred names; the body shape `{code, details, errors?, requestId}` is Amazon's). */
+/** AMC's error codes (inferred names; the body shapes are Amazon's, see {@link errorReply}). */
 export type AmcErrorCode =
   | "BAD_REQUEST" | "UNAUTHORIZED" | "TERMS_NOT_ACCEPTED" | "FORBIDDEN" | "NOT_FOUND" | "CONFLICT"
   | "UNSUPPORTED_MEDIA_TYPE" | "TOO_MANY_REQUESTS" | "INTERNAL_ERROR" | "GATEWAY_TIMEOUT";
@@ -20,6 +20,13 @@ const STATUS: Record<AmcErrorCode, number> = {
   BAD_REQUEST: 400, UNAUTHORIZED: 401, TERMS_NOT_ACCEPTED: 401, FORBIDDEN: 403, NOT_FOUND: 404, CONFLICT: 409,
   UNSUPPORTED_MEDIA_TYPE: 415, TOO_MANY_REQUESTS: 429, INTERNAL_ERROR: 500, GATEWAY_TIMEOUT: 504,
 };
+
+/**
+ * Refusals made in front of the AMC service — throttling, gateway timeouts, an account the token
+ * may not act for — come in the gateway's shape `{message, requestId}` (which refusal takes which
+ * shape is inferred); the rest in the service's `{code, details, errors?, requestId}`.
+ */
+const GATEWAY_CODES: ReadonlySet<AmcErrorCode> = new Set(["FORBIDDEN", "TOO_MANY_REQUESTS", "GATEWAY_TIMEOUT"]);
 
 /** Thrown by handlers; the server turns it into the error body. */
 export class AmcError extends Error {
@@ -34,11 +41,10 @@ export const badRequest = (details: string, errors?: string[]) => new AmcError("
 export const notFound = (details: string) => new AmcError("NOT_FOUND", details);
 
 export function errorReply(error: AmcError): Reply {
-  return {
-    status: error.status,
-    body: { code: error.code, details: error.details, ...(error.errors ? { errors: error.errors } : {}), requestId: randomUUID() },
-    ...(error.headers ? { headers: error.headers } : {}),
-  };
+  const body = GATEWAY_CODES.has(error.code)
+    ? { message: error.details, requestId: randomUUID() }
+    : { code: error.code, details: error.details, ...(error.errors ? { errors: error.errors } : {}), requestId: randomUUID() };
+  return { status: error.status, body, ...(error.headers ? { headers: error.headers } : {}) };
 }
 
 export const ok = (body: unknown, status = 200): Reply => ({ status, body });

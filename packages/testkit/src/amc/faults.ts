@@ -14,7 +14,7 @@ export type AmcFaultType =
 
 /** The operations a fault can target (routes.ts names each request with one of these). */
 export const AMC_OPERATIONS = [
-  "Token", "CreateDataSet", "GetDataSet", "ListDataSets", "CreateUpload", "GetUpload", "ListUploads",
+  "Token", "ListAccounts", "CreateDataSet", "GetDataSet", "ListDataSets", "CreateUpload", "GetUpload", "ListUploads",
   "CreateUserDeletionRequest", "GetUserDeletionRequest", "ListUserDeletionRequests", "CreateAudience", "GetAudience", "ListAudiences",
 ] as const;
 

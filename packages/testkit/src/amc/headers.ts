@@ -1,7 +1,7 @@
 /**
  * The header checks AMC makes before anything else: the Bearer token (from Login with Amazon, not
  * expired), the client id it was issued to, AMC's terms, and the account/instance/marketplace
- * headers of each API.
+ * headers of each API (none for `GET /amc/accounts`, which a client calls to learn its account).
  */
 import type { IncomingHttpHeaders } from "node:http";
 import { AmcError, badRequest } from "./errors.js";
@@ -42,6 +42,8 @@ export function checkHeaders(route: Route, headers: IncomingHttpHeaders, lwa: Lw
   const clientId = required(headers, "Amazon-Advertising-API-ClientId");
   if (clientId !== token.clientId) throw new AmcError("UNAUTHORIZED", "Amazon-Advertising-API-ClientId is not the client the access token was issued to");
   if (!expected.termsAccepted) throw new AmcError("TERMS_NOT_ACCEPTED", TERMS_NOT_ACCEPTED_DETAILS);
+  // Listing accounts is how a client learns its account id: no account or marketplace header yet.
+  if (route.api === "accounts") return;
 
   const [accountHeader, instance] = route.api === "advertiserData"
     ? ["Amazon-Advertising-API-AdvertiserId", route.instanceId!]

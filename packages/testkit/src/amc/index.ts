@@ -2,6 +2,7 @@ export { startAmcEmulator, type AmcEmulator, type AmcEmulatorOptions, type AmcRe
 export { AMC_OPERATIONS, AmcFaults, validateAmcFault, type AmcFaultSpec, type AmcFaultType, type FiredAmcFault } from "./faults.js";
 export { LwaStore, type LwaClient } from "./lwa.js";
 export type { Column, DataSet, HashedPiiType } from "./datasets.js";
+export type { AmcAccount } from "./routes.js";
 export type { Row, UpdateStrategy } from "./rows.js";
 export type { UploadView, UploadStatus } from "./uploads.js";
 export type { DeletionView } from "./deletions.js";

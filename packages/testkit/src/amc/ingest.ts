@@ -7,6 +7,7 @@
 import { gunzipSync } from "node:zlib";
 import { GetObjectCommand, GetObjectTaggingCommand, ListObjectsV2Command, type S3Client } from "@aws-sdk/client-s3";
 import { parseDelimited } from "../exports/parse.js";
+import { countryCodeProblem, isIsoCountry } from "./countries.js";
 import { mainEventTimeColumn, piiTypeOf, type Column, type DataSet } from "./datasets.js";
 import { badRequest } from "./errors.js";
 import { UPDATE_STRATEGIES, type Row, type UpdateStrategy } from "./rows.js";
@@ -26,7 +27,8 @@ export interface UploadRequest {
   fileFormat: Record<string, unknown>;
 }
 
-export type IngestResult = { ok: true; rows: Row[] } | { ok: false; message: string };
+/** `rejected`: why some rows were left out (the upload is then PARTIAL_SUCCESS). */
+export type IngestResult = { ok: true; rows: Row[]; rejected?: string } | { ok: false; message: string };
 
 const COMPRESSION = ["BZIP", "GZIP", "NONE", "SNAPPY", "ZIP"];
 const FILE_FORMATS = ["csvDataFormat", "jsonDataFormat", "parquetDataFormat"];
@@ -43,7 +45,7 @@ export function validateUploadRequest(body: unknown, dataSet: DataSet): UploadRe
     errors.push(`updateStrategy ${String(strategy)} needs a fact data set (a column with isMainEventTime); ${dataSet.dataSetId} has none`);
   }
   if (!COMPRESSION.includes(body["compressionFormat"] as string)) errors.push(`compressionFormat must be one of ${COMPRESSION.join(", ")}; got ${JSON.stringify(body["compressionFormat"])}`);
-  if (body["countryCode"] !== undefined && !/^[A-Z]{2}$/.test(String(body["countryCode"]))) errors.push("countryCode must be an ISO 3166-1 alpha-2 code such as US");
+  if (body["countryCode"] !== undefined && !isIsoCountry(body["countryCode"])) errors.push(countryCodeProblem("countryCode", body["countryCode"]));
   const source = body["dataSource"];
   if (!isObject(source) || typeof source["sourceS3Bucket"] !== "string" || source["sourceS3Bucket"] === "") errors.push("dataSource.sourceS3Bucket is required");
   else if (SOURCES.filter((k) => typeof source[k] === "string" && source[k] !== "").length !== 1) {
@@ -75,11 +77,12 @@ async function keysOf(ctx: IngestContext, source: DataSource): Promise<Array<[bu
     return [[bucket, source.sourceFileS3Key]];
   }
   if (source.sourceManifestS3Key) {
+    // Amazon's uploader tags the manifest for the instance as well as the files it lists.
+    await checkTag(ctx, bucket, source.sourceManifestS3Key);
     const text = (await readObject(ctx, bucket, source.sourceManifestS3Key)).toString("utf8");
-    return manifestEntries(text).map((entry) => {
-      const url = /^s3:\/\/([^/]+)\/(.+)$/.exec(entry);
-      return url ? [url[1]!, url[2]!] : [bucket, entry];
-    });
+    const entries = manifestEntries(text, `s3://${bucket}/${source.sourceManifestS3Key}`);
+    for (const [b, key] of entries) if (hidden(key)) throw new IngestFailure(`s3://${b}/${key}: file names must not start with "." or "_"`);
+    return entries;
   }
   const keys: string[] = [];
   let token: string | undefined;
@@ -93,15 +96,26 @@ async function keysOf(ctx: IngestContext, source: DataSource): Promise<Array<[bu
   return keys.map((k) => [bucket, k]);
 }
 
-/** A manifest (inferred format): JSON `{"entries":[{"url":"s3://b/k"}]}` / `{"fileLocations":[…]}`, or one key or URL per line. */
-export function manifestEntries(text: string): string[] {
-  try {
-    const json = JSON.parse(text) as { entries?: Array<{ url?: string }>; fileLocations?: string[] };
-    const entries = json.entries?.map((e) => e.url ?? "") ?? json.fileLocations ?? [];
-    return entries.filter((e) => e !== "");
-  } catch {
-    return text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
-  }
+const MANIFEST_LINE = /^s3:\/\/([^/\s]+)\/(\S+)$/;
+
+/**
+ * A manifest as Amazon documents it (and its own uploader writes it): a text file with one
+ * `s3://bucket/key` URL per line. Blank lines are skipped; anything else fails the upload.
+ */
+export function manifestEntries(text: string, where: string): Array<[bucket: string, key: string]> {
+  const entries: Array<[string, string]> = [];
+  text.split(/\r?\n/).forEach((raw, i) => {
+    const line = raw.trim();
+    if (line === "") return;
+    const url = MANIFEST_LINE.exec(line);
+    if (!url) {
+      const shown = JSON.stringify(line.length > 60 ? `${line.slice(0, 60)}…` : line);
+      throw new IngestFailure(`${where} line ${i + 1}: ${shown} is not an s3://bucket/key URL; a manifest is a text file with one s3://bucket/key URL per line`);
+    }
+    entries.push([url[1]!, url[2]!]);
+  });
+  if (entries.length === 0) throw new IngestFailure(`${where} lists no files; a manifest is a text file with one s3://bucket/key URL per line`);
+  return entries;
 }
 
 async function s3Call<T>(ctx: IngestContext, bucket: string, key: string, call: () => Promise<T>): Promise<T> {
@@ -207,10 +221,10 @@ export async function ingest(ctx: IngestContext, dataSet: DataSet, request: Uplo
     }
     const missing = dataSet.columns.filter((c) => (!c.nullable || c.isMainEventTime) && !seen.has(c.name)).map((c) => c.name);
     if (missing.length > 0) throw new IngestFailure(`The files lack required column(s) ${missing.join(", ")} of data set ${dataSet.dataSetId}`);
-    if (errors.length > 0) {
-      throw new IngestFailure(`${errors.length} invalid row(s); nothing was ingested. ${errors.slice(0, MAX_REPORTED).join("; ")}`);
-    }
-    return { ok: true, rows };
+    const reported = errors.slice(0, MAX_REPORTED).join("; ");
+    if (errors.length > 0 && rows.length === 0) throw new IngestFailure(`${errors.length} invalid row(s); nothing was ingested. ${reported}`);
+    // Valid rows are ingested even when others are not: the upload ends PARTIAL_SUCCESS.
+    return errors.length > 0 ? { ok: true, rows, rejected: `${errors.length} invalid row(s) were not ingested. ${reported}` } : { ok: true, rows };
   } catch (error) {
     if (error instanceof IngestFailure) return { ok: false, message: error.message };
     return { ok: false, message: `Internal error while ingesting: ${(error as Error).message}` };

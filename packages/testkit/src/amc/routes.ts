@@ -6,15 +6,24 @@ import { AmcError } from "./errors.js";
 import { page, type AmcStore } from "./store.js";
 import type { Uploads } from "./uploads.js";
 
+/** An AMC account as `GET /amc/accounts` lists it. */
+export interface AmcAccount {
+  accountId: string;
+  accountName: string;
+  marketplaceId: string;
+}
+
 export interface Services {
   instanceId: string;
+  /** The accounts the credentials see, the instance's own first. */
+  accounts: AmcAccount[];
   store: AmcStore;
   uploads: Uploads;
   deletions: Deletions;
   audiences: Audiences;
 }
 
-export type Api = "token" | "advertiserData" | "audiences";
+export type Api = "token" | "accounts" | "advertiserData" | "audiences";
 
 export interface Route {
   operation: string;
@@ -27,6 +36,7 @@ export interface Route {
 
 const seg = "([^/]+)";
 const TABLE: Array<[method: string, pattern: RegExp, operation: string, handle: (s: Services, args: string[], body: unknown, query: URLSearchParams) => unknown]> = [
+  ["GET", /^\/amc\/accounts$/, "ListAccounts", (s) => ({ amcAccounts: s.accounts.map((a) => ({ ...a })) })],
   ["POST", new RegExp(`^/amc/advertiserData/${seg}/dataSets$`), "CreateDataSet", (s, _a, body) => {
     const dataSet = validateCreateDataSet(body);
     if (s.store.dataSets.has(dataSet.dataSetId)) throw new AmcError("CONFLICT", `Data set ${dataSet.dataSetId} already exists`);
@@ -59,7 +69,7 @@ export function findRoute(method: string, path: string): Route | undefined {
     const advertiserData = path.startsWith("/amc/advertiserData/");
     return {
       operation,
-      api: advertiserData ? "advertiserData" : "audiences",
+      api: advertiserData ? "advertiserData" : path === "/amc/accounts" ? "accounts" : "audiences",
       ...(advertiserData ? { instanceId: groups[0]! } : {}),
       handle: (services, body, query) => handle(services, advertiserData ? groups.slice(1) : groups, body, query),
     };

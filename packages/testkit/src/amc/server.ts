@@ -23,7 +23,7 @@ import { checkHeaders, EXPIRED_TOKEN_DETAILS, TERMS_NOT_ACCEPTED_DETAILS } from 
 import { ids } from "./ids.js";
 import { JobQueue, type JobDelays } from "./jobs.js";
 import { LwaStore, type LwaClient } from "./lwa.js";
-import { findRoute, type Services } from "./routes.js";
+import { findRoute, type AmcAccount, type Services } from "./routes.js";
 import { userIdOf, type Row } from "./rows.js";
 import { AmcStore } from "./store.js";
 import { Uploads, type UploadView } from "./uploads.js";
@@ -37,6 +37,8 @@ export interface AmcEmulatorOptions {
   instanceId?: string;
   /** The AMC account (`ENTITY…`), sent as Amazon-Advertising-API-AdvertiserId / -EntityId. */
   accountId?: string;
+  /** Other accounts the credentials see: `GET /amc/accounts` lists them after the instance's own. */
+  otherAccounts?: Array<Partial<AmcAccount> & { accountId: string }>;
   /** The Amazon DSP advertiser audiences are created for. */
   advertiserId?: string;
   /** Default `ATVPDKIKX0DER` (amazon.com). */
@@ -71,6 +73,8 @@ export interface AmcEmulator {
   port: number;
   instanceId: string;
   accountId: string;
+  /** What `GET /amc/accounts` lists: the instance's account first. */
+  accounts: AmcAccount[];
   advertiserId: string;
   marketplaceId: string;
   dataUploadAccountId: string;
@@ -167,8 +171,13 @@ export async function startAmcEmulator(options: AmcEmulatorOptions): Promise<Amc
   });
   const store = new AmcStore();
   const queue = new JobQueue(clock, delays);
+  const marketplaceId = options.marketplaceId ?? "ATVPDKIKX0DER";
+  const accounts: AmcAccount[] = [{ accountId }, ...(options.otherAccounts ?? [])].map((a, i) => ({
+    accountName: `AMC account ${i + 1}`, marketplaceId, ...a,
+  }));
   const services: Services = {
     instanceId,
+    accounts,
     store,
     uploads: new Uploads(store, queue, { s3: s3Client, instanceId, dataUploadAccountId }),
     deletions: new Deletions(store, queue),
@@ -235,8 +244,9 @@ export async function startAmcEmulator(options: AmcEmulatorOptions): Promise<Amc
     port,
     instanceId,
     accountId,
+    accounts,
     advertiserId,
-    marketplaceId: options.marketplaceId ?? "ATVPDKIKX0DER",
+    marketplaceId,
     dataUploadAccountId,
     dataUploadIdentity,
     lwa,

@@ -6,7 +6,8 @@ import { amcTime, type JobQueue } from "./jobs.js";
 import { applyStrategy, type UpdateStrategy } from "./rows.js";
 import { page, type AmcStore } from "./store.js";
 
-export type UploadStatus = "SUBMITTED" | "IN_PROGRESS" | "SUCCESS" | "FAILED";
+/** Amazon's upload statuses: PENDING when created, then IN_PROGRESS, then one of the other three. */
+export type UploadStatus = "PENDING" | "IN_PROGRESS" | "COMPLETED" | "PARTIAL_SUCCESS" | "FAILED";
 
 export interface UploadView {
   uploadId: string;
@@ -37,7 +38,7 @@ export class Uploads {
 
   constructor(private readonly store: AmcStore, private readonly queue: JobQueue, private readonly ctx: IngestContext) {}
 
-  create(dataSetId: string, body: unknown): { status: "SUBMITTED"; uploadId: string } {
+  create(dataSetId: string, body: unknown): { uploadId: string } {
     const dataSet = this.store.dataSet(dataSetId);
     const request = validateUploadRequest(body, dataSet);
     const now = this.queue.clock.now();
@@ -45,7 +46,7 @@ export class Uploads {
       createdMs: now,
       updateStrategy: request.updateStrategy,
       view: {
-        uploadId: ids.upload(), dataSetId, instanceId: this.ctx.instanceId, status: "SUBMITTED",
+        uploadId: ids.upload(), dataSetId, instanceId: this.ctx.instanceId, status: "PENDING",
         dataSource: request.dataSource, ...(request.countryCode ? { countryCode: request.countryCode } : {}),
         createdAt: amcTime(now), updatedAt: amcTime(now),
       },
@@ -57,7 +58,7 @@ export class Uploads {
     this.queue.add({
       createdAt: now,
       done: false,
-      start: () => void (record.view.status === "SUBMITTED" && setStatus("IN_PROGRESS", this.queue.clock.now())),
+      start: () => void (record.view.status === "PENDING" && setStatus("IN_PROGRESS", this.queue.clock.now())),
       ready: () => record.result !== undefined,
       finish: (at) => {
         const result = record.result!;
@@ -68,11 +69,12 @@ export class Uploads {
         }
         const applied = applyStrategy(dataSet, this.store.rows.get(dataSetId) ?? [], result.rows, record.updateStrategy);
         this.store.rows.set(dataSetId, applied.rows);
-        setStatus("SUCCESS", at);
+        setStatus(result.rejected ? "PARTIAL_SUCCESS" : "COMPLETED", at);
+        if (result.rejected) record.view.message = result.rejected;
         record.view.metrics = { OutputRowCount: applied.added };
       },
     }, work);
-    return { status: "SUBMITTED", uploadId: record.view.uploadId };
+    return { uploadId: record.view.uploadId };
   }
 
   get(dataSetId: string, uploadId: string): { upload: UploadView } {

@@ -68,7 +68,6 @@ describe("header checks", () => {
       [{ "amazon-advertising-api-clientid": null }, 400, "BAD_REQUEST", /Amazon-Advertising-API-ClientId/],
       [{ "amazon-advertising-api-clientid": "amzn1.application-oa2-client.other" }, 401, "UNAUTHORIZED", /issued to/],
       [{ "amazon-advertising-api-advertiserid": null }, 400, "BAD_REQUEST", /Amazon-Advertising-API-AdvertiserId/],
-      [{ "amazon-advertising-api-advertiserid": "ENTITYSOMEONEELSE" }, 403, "FORBIDDEN", /no access/],
       [{ "amazon-advertising-api-marketplaceid": null }, 400, "BAD_REQUEST", /MarketplaceId/],
       [{ "amazon-advertising-api-marketplaceid": "A1PA6795UKMFR9" }, 400, "BAD_REQUEST", /marketplace/],
     ];
@@ -77,6 +76,9 @@ describe("header checks", () => {
       expect({ override, status: answer.status, code: answer.body.code }).toEqual({ override, status, code });
       expect(answer.body.details).toMatch(details);
     }
+    const otherAccount = await new AmcClient(world.amc, { "amazon-advertising-api-advertiserid": "ENTITYSOMEONEELSE" }).data("GET", "/dataSets/nothing_here");
+    expect(otherAccount.status).toBe(403);
+    expect(otherAccount.body).toEqual({ message: expect.stringMatching(/ENTITYSOMEONEELSE has no access/), requestId: expect.any(String) });
     const wrongInstance = await new AmcClient(world.amc).call("GET", "/amc/advertiserData/amcother123/dataSets/x");
     expect(wrongInstance.status).toBe(404);
     expect(wrongInstance.body.details).toMatch(/amcother123/);
@@ -128,11 +130,15 @@ describe("faults", () => {
     const throttled = await client.data("GET", "/dataSets/x");
     expect(throttled.status).toBe(429);
     expect(throttled.headers.get("retry-after")).toBe("7");
-    expect(throttled.body.code).toBe("TOO_MANY_REQUESTS");
-    for (const [type, status, code] of [["internal-error", 500, "INTERNAL_ERROR"], ["gateway-timeout", 504, "GATEWAY_TIMEOUT"], ["expired-token", 401, "UNAUTHORIZED"], ["terms-not-accepted", 401, "TERMS_NOT_ACCEPTED"]] as const) {
+    // Throttling and gateway timeouts come from the gateway: {message, requestId}, no code.
+    expect(throttled.body).toEqual({ message: expect.stringContaining("Too many requests"), requestId: expect.any(String) });
+    faults.inject({ type: "gateway-timeout", operation: "GetDataSet" });
+    const timedOut = await client.data("GET", "/dataSets/x");
+    expect([timedOut.status, timedOut.body]).toEqual([504, { message: expect.stringContaining("Gateway timeout"), requestId: expect.any(String) }]);
+    for (const [type, status, code] of [["internal-error", 500, "INTERNAL_ERROR"], ["expired-token", 401, "UNAUTHORIZED"], ["terms-not-accepted", 401, "TERMS_NOT_ACCEPTED"]] as const) {
       faults.inject({ type, operation: "GetDataSet" });
       const answer = await client.data("GET", "/dataSets/x");
-      expect([answer.status, answer.body.code]).toEqual([status, code]);
+      expect([answer.status, answer.body]).toEqual([status, { code, details: expect.any(String), requestId: expect.any(String) }]);
     }
     faults.inject({ type: "throttle", operation: "CreateUpload" });
     expect((await client.data("GET", "/dataSets/x")).status).toBe(404); // other operations are untouched
@@ -168,7 +174,7 @@ describe("faults", () => {
     expect((await control("faults", { method: "POST", body: JSON.stringify({ type: "bogus" }) })).status).toBe(400);
     const typo = await control("faults", { method: "POST", body: JSON.stringify({ type: "throttle", operation: "CreateUploads" }) });
     expect(typo.status).toBe(400);
-    expect(((await typo.json()) as { error: string }).error).toMatch(/operation must be one of Token, CreateDataSet/);
+    expect(((await typo.json()) as { error: string }).error).toMatch(/operation must be one of Token, ListAccounts, CreateDataSet/);
     expect((await control("faults", { method: "POST", body: JSON.stringify({ type: "gateway-timeout", operation: "GetDataSet" }) })).status).toBe(201);
     const client = new AmcClient(world.amc);
     expect((await client.data("GET", "/dataSets/x")).status).toBe(504);
@@ -182,5 +188,28 @@ describe("faults", () => {
     expect((await client.data("GET", "/dataSets/x")).body.code).toBe("TERMS_NOT_ACCEPTED");
     await control("terms", { method: "POST", body: JSON.stringify({ accepted: true }) });
     expect((await client.data("GET", "/dataSets/x")).status).toBe(404);
+  });
+});
+
+describe("GET /amc/accounts", () => {
+  it("lists the accounts the token may use, the instance's own first, with only the bearer token and client id", async () => {
+    const other = await startWorld({ otherAccounts: [{ accountId: "ENTITYSECONDACCOUNT1", accountName: "Second" }] });
+    try {
+      // No account or marketplace header: listing accounts is how a client learns them.
+      const client = new AmcClient(other.amc, { "amazon-advertising-api-advertiserid": null, "amazon-advertising-api-marketplaceid": null });
+      const answer = await client.call("GET", "/amc/accounts");
+      expect(answer.status).toBe(200);
+      expect(answer.body).toEqual({
+        amcAccounts: [
+          { accountId: other.amc.accountId, accountName: "AMC account 1", marketplaceId: other.amc.marketplaceId },
+          { accountId: "ENTITYSECONDACCOUNT1", accountName: "Second", marketplaceId: other.amc.marketplaceId },
+        ],
+      });
+      expect(other.amc.requests.at(-1)?.operation).toBe("ListAccounts");
+      expect((await new AmcClient(other.amc, { authorization: null }).call("GET", "/amc/accounts")).status).toBe(401);
+      expect((await new AmcClient(other.amc, { "amazon-advertising-api-clientid": null }).call("GET", "/amc/accounts")).status).toBe(400);
+    } finally {
+      await other.close();
+    }
   });
 });

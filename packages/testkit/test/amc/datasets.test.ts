@@ -54,6 +54,8 @@ describe("datasets", () => {
       [{ dataSet: { dataSetId: "ok_id", columns: [column("a"), column("A")] } }, /duplicate column/],
       [{ dataSet: { dataSetId: "ok_id", columns: [column("a", { isMainEventTime: true })] } }, /TIMESTAMP or DATE/],
       [{ dataSet: { dataSetId: "ok_id", columns: [column("a", { nullable: "no" })] } }, /nullable must be a boolean/],
+      [{ dataSet: { dataSetId: "ok_id", countryCode: "UK", columns: [column("a")] } }, /countryCode must be an ISO 3166-1 alpha-2 .*got "UK"/],
+      [{ dataSet: { dataSetId: "ok_id", countryCode: "XX", columns: [column("a")] } }, /countryCode must be an ISO 3166-1 alpha-2 .*got "XX"/],
     ];
     for (const [body, details] of cases) {
       const answer = await client.data("POST", "/dataSets", body);

@@ -24,19 +24,19 @@ async function upload(dataSetId: string, key: string, body: string, strategy = "
 }
 
 describe("uploads", () => {
-  it("moves SUBMITTED → IN_PROGRESS → SUCCESS on the clock and stores the rows with OutputRowCount", async () => {
+  it("moves PENDING → IN_PROGRESS → COMPLETED on the clock and stores the rows with OutputRowCount", async () => {
     await world.stage("f/one.csv.gz", csv(FACT_HEADER, [fact("a@x.com", "2024-01-01"), fact("b@x.com", "2024-01-02")]));
     const created = await client.data("POST", "/uploads/purchases", uploadBody("f/one.csv.gz"));
-    expect(created.body).toEqual({ status: "SUBMITTED", uploadId: expect.any(String) });
+    expect(created.body).toEqual({ uploadId: expect.any(String) });
     const status = async () => (await client.data("GET", `/uploads/purchases/${created.body.uploadId}`)).body.upload;
-    expect((await status()).status).toBe("SUBMITTED");
+    expect((await status()).status).toBe("PENDING");
     world.amc.clock.advance(world.amc.delays.startMs);
     expect((await status()).status).toBe("IN_PROGRESS");
     world.amc.clock.advance(world.amc.delays.finishMs);
     await world.amc.settle();
     const done = await status();
     expect(done).toMatchObject({
-      uploadId: created.body.uploadId, dataSetId: "purchases", status: "SUCCESS", metrics: { OutputRowCount: 2 },
+      uploadId: created.body.uploadId, dataSetId: "purchases", status: "COMPLETED", metrics: { OutputRowCount: 2 },
       dataSource: { sourceS3Bucket: "amc-staging", sourceFileS3Key: "f/one.csv.gz" }, countryCode: "US",
     });
     expect(done.createdAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
@@ -89,7 +89,9 @@ describe("uploads", () => {
       ["purchases", uploadBody("k", "ADDITIVE", { dataSource: { sourceFileS3Key: "k" } }), /sourceS3Bucket/],
       ["purchases", uploadBody("k", "ADDITIVE", { fileFormat: {} }), /fileFormat must have exactly one/],
       ["purchases", uploadBody("k", "ADDITIVE", { fileFormat: { jsonDataFormat: "ARRAY" } }), /LINES or DOCUMENT/],
-      ["purchases", uploadBody("k", "ADDITIVE", { countryCode: "usa" }), /countryCode/],
+      ["purchases", uploadBody("k", "ADDITIVE", { countryCode: "usa" }), /countryCode must be an ISO 3166-1 alpha-2/],
+      ["purchases", uploadBody("k", "ADDITIVE", { countryCode: "UK" }), /countryCode must be an ISO 3166-1 alpha-2 .*got "UK"/],
+      ["purchases", uploadBody("k", "ADDITIVE", { countryCode: "XX" }), /got "XX"/],
     ];
     for (const [dataSetId, body, details] of cases) {
       const answer = await client.data("POST", `/uploads/${dataSetId}`, body);
@@ -141,13 +143,39 @@ describe("uploads", () => {
     await world.stage("multi/_SUCCESS", "not csv");
     const prefix = await upload("purchases", "multi/part-1.csv.gz", csv(FACT_HEADER, [fact("p1@x.com", "2024-05-01")]), "FULL_REPLACE",
       { dataSource: { sourceS3Bucket: "amc-staging", sourceS3Prefix: "multi/" } });
-    expect(prefix).toMatchObject({ status: "SUCCESS", metrics: { OutputRowCount: 3 } });
+    expect(prefix).toMatchObject({ status: "COMPLETED", metrics: { OutputRowCount: 3 } });
 
-    await world.stage("manifest/list.json", JSON.stringify({ entries: [{ url: "s3://amc-staging/multi/part-2.csv.gz" }] }), { gzip: false });
+    // Amazon's manifest: a text file, one s3://bucket/key URL per line (tagged like the files).
+    await world.stage("manifest/list.txt", "s3://amc-staging/multi/part-2.csv.gz\n", { gzip: false });
     const manifest = await upload("purchases", "multi/part-2.csv.gz", csv(FACT_HEADER, [fact("p2@x.com", "2024-05-02"), fact("p3@x.com", "2024-05-03")]), "FULL_REPLACE",
-      { dataSource: { sourceS3Bucket: "amc-staging", sourceManifestS3Key: "manifest/list.json" } });
-    expect(manifest).toMatchObject({ status: "SUCCESS", metrics: { OutputRowCount: 2 } });
+      { dataSource: { sourceS3Bucket: "amc-staging", sourceManifestS3Key: "manifest/list.txt" } });
+    expect(manifest).toMatchObject({ status: "COMPLETED", metrics: { OutputRowCount: 2 } });
     expect((await world.amc.rows("purchases")).map((r) => r.event_date)).toEqual(["2024-05-02", "2024-05-03"]);
+  });
+
+  it("FAILS a manifest that is not Amazon's text format, or is not tagged for the instance", async () => {
+    await client.refresh(); // the cases below move the clock past the first token's hour
+    const cases: Array<[key: string, body: string, tagged: boolean, message: RegExp]> = [
+      ["manifest/entries.json", JSON.stringify({ entries: [{ url: "s3://amc-staging/multi/part-2.csv.gz" }] }), true, /line 1: .* is not an s3:\/\/bucket\/key URL/],
+      ["manifest/keys.txt", "multi/part-2.csv.gz\n", true, /line 1: "multi\/part-2.csv.gz" is not an s3:\/\/bucket\/key URL/],
+      ["manifest/empty.txt", "\n", true, /lists no files/],
+      ["manifest/untagged.txt", "s3://amc-staging/multi/part-2.csv.gz", false, /manifest\/untagged.txt must be tagged instanceId=/],
+    ];
+    for (const [key, body, tagged, message] of cases) {
+      await world.stage(key, body, { gzip: false, ...(tagged ? {} : { tag: null }) });
+      const created = await client.data("POST", "/uploads/purchases", uploadBody(key, "ADDITIVE", { dataSource: { sourceS3Bucket: "amc-staging", sourceManifestS3Key: key } }));
+      await world.amc.finishJobs();
+      const result = (await client.data("GET", `/uploads/purchases/${created.body.uploadId}`)).body.upload;
+      expect({ key, status: result.status }).toEqual({ key, status: "FAILED" });
+      expect(result.message).toMatch(message);
+    }
+  });
+
+  it("ingests the valid rows and ends PARTIAL_SUCCESS when only some rows are invalid", async () => {
+    const result = await upload("purchases", "partial/mixed.csv.gz", csv(FACT_HEADER, [fact("ok1@x.com", "2024-06-01"), fact("bad@x.com", "06/02/2024"), fact("ok2@x.com", "2024-06-03")]), "FULL_REPLACE");
+    expect(result).toMatchObject({ status: "PARTIAL_SUCCESS", metrics: { OutputRowCount: 2 } });
+    expect(result.message).toMatch(/1 invalid row\(s\) were not ingested.*row 3: column event_date must be a DATE/);
+    expect((await world.amc.rows("purchases")).map((r) => r.event_date)).toEqual(["2024-06-01", "2024-06-03"]);
   });
 
   it("checks types: INTEGER range, LONG, TIMESTAMP; nullable columns may be empty; a custom delimiter", async () => {
@@ -209,13 +237,13 @@ describe("uploads in real time (default delays)", () => {
       const { body } = await c.data("POST", "/uploads/live", uploadBody("live.csv.gz"));
       const seen = new Set<string>();
       const started = Date.now();
-      let status = "SUBMITTED";
-      while (status !== "SUCCESS" && Date.now() - started < 3000) {
+      let status = "PENDING";
+      while (status !== "COMPLETED" && Date.now() - started < 3000) {
         status = (await c.data("GET", `/uploads/live/${body.uploadId}`)).body.upload.status;
         seen.add(status);
         await new Promise((r) => setTimeout(r, 50));
       }
-      expect([...seen]).toEqual(["SUBMITTED", "IN_PROGRESS", "SUCCESS"]);
+      expect([...seen]).toEqual(["PENDING", "IN_PROGRESS", "COMPLETED"]);
     } finally {
       await live.close();
     }
