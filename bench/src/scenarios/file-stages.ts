@@ -1,6 +1,6 @@
 /**
  * The delimited-file stages: CSV formatting, gzip and PGP, each against a baseline measured in
- * the same run (issue 4's table; Parquet has its own file).
+ * the same run (Parquet has its own file).
  */
 import { pipeline } from "node:stream/promises";
 import { Writable } from "node:stream";

@@ -111,6 +111,34 @@ export const COMMON_ACTIONS = {
   },
 } as const satisfies Record<string, WorkflowAction>;
 
+/**
+ * The actions offered on a failed run: the error's own, then retrying the task and restarting the
+ * workflow. A refusal of the job, settings or input (`invalid-input`) fails the same way on every
+ * retry with the same inputs, so it is offered no retry: only fixing and restarting.
+ */
+export function workflowActions(error: unknown): WorkflowAction[] {
+  const failure = asConnectorError(error);
+  return [
+    ...(failure.action ? [failure.action] : []),
+    ...(failure.category === "invalid-input" ? [] : [COMMON_ACTIONS.retryTask]),
+    COMMON_ACTIONS.restartWorkflow,
+  ];
+}
+
+/**
+ * A refusal of the job's settings that shows only once it runs (a value the send lacks): exit 2,
+ * with an action whose first step is `fix`, what to change in the job.
+ */
+export function jobSettingsError(code: string, message: string, fix: string, details?: Record<string, unknown>): ConnectorError {
+  return new ConnectorError({
+    code,
+    message,
+    category: "invalid-input",
+    action: { id: code, title: "Fix the job's settings", description: message, steps: [fix, "Check the job with `conveyor validate <job file>`."] },
+    ...(details ? { details } : {}),
+  });
+}
+
 /** Shorthand for the refusals of bad jobs, settings and input (exit 2). */
 export function invalidInput(code: string, message: string, details?: Record<string, unknown>): ConnectorError {
   return new ConnectorError({ code, message, category: "invalid-input", ...(details ? { details } : {}) });

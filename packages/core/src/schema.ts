@@ -51,7 +51,10 @@ export function piiColumns(schema: Schema): Column[] {
 
 const INT_RE = /^[+-]?\d+$/;
 const DECIMAL_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-const DATE_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
+/** yyyy-MM-dd, or yyyyMMdd as exports from warehouses often write dates. */
+const DATE_RE = /^(\d{4})(-?)(\d{2})\2(\d{2})$/;
+/** ISO-8601 with `T` or a space, and a zone of Z, UTC/GMT or ±HH[:mm]; no zone is UTC. */
+const TIMESTAMP_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?)? ?(?:Z|UTC|GMT|([+-])(\d{2}):?(\d{2})?)?$/i;
 
 /**
  * Converts a value read from an untyped source (CSV text, JSON) to the representation of
@@ -78,11 +81,13 @@ export function coerceValue(column: Column, raw: unknown, where = ""): Value {
       return n;
     }
     case "long": {
-      if (typeof raw === "bigint") return raw;
-      if (typeof raw === "number" && Number.isSafeInteger(raw)) return BigInt(raw);
-      const s = String(raw).trim();
-      if (!INT_RE.test(s)) bad("expected an integer");
-      const v = BigInt(s);
+      let v: bigint;
+      if (typeof raw === "bigint") v = raw;
+      else if (typeof raw === "number" && Number.isSafeInteger(raw)) v = BigInt(raw);
+      else {
+        const s = String(raw).trim();
+        v = INT_RE.test(s) ? BigInt(s) : bad("expected an integer");
+      }
       if (v < -(2n ** 63n) || v >= 2n ** 63n) bad("expected a 64-bit integer");
       return v;
     }
@@ -106,19 +111,41 @@ export function coerceValue(column: Column, raw: unknown, where = ""): Value {
       return bad("expected true or false");
     }
     case "timestamp": {
-      const d = raw instanceof Date ? raw : typeof raw === "number" ? new Date(raw) : new Date(String(raw).trim());
-      if (Number.isNaN(d.getTime())) bad("expected an ISO-8601 timestamp");
-      return d;
+      if (raw instanceof Date) return raw;
+      if (typeof raw === "number") return new Date(raw);
+      const d = parseTimestamp(String(raw).trim());
+      if (d === undefined) return bad("expected an ISO-8601 timestamp such as 2024-03-10T12:00:00Z or 2024-03-10 12:00:00 UTC");
+      return d ?? bad("expected a real calendar date and time of day");
     }
     case "date": {
       if (raw instanceof Date) return new Date(Date.UTC(raw.getUTCFullYear(), raw.getUTCMonth(), raw.getUTCDate()));
       const m = DATE_RE.exec(String(raw).trim());
-      if (!m) return bad("expected a date yyyy-MM-dd");
-      const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
-      if (d.getUTCDate() !== Number(m[3])) bad("expected a real calendar date");
-      return d;
+      if (!m) return bad("expected a date yyyy-MM-dd or yyyyMMdd");
+      return utcDate(Number(m[1]), Number(m[3]), Number(m[4])) ?? bad("expected a real calendar date");
     }
   }
+}
+
+/**
+ * A timestamp in TIMESTAMP_RE's form; `undefined` when not in that form, `null` when it names a
+ * day or time that does not exist (`new Date` would roll 2024-02-30 over to 2024-03-01).
+ */
+function parseTimestamp(text: string): Date | null | undefined {
+  const m = TIMESTAMP_RE.exec(text);
+  if (!m) return undefined;
+  const [hour, minute, second, zoneHours, zoneMinutes] = [m[4], m[5], m[6], m[9], m[10]].map((v) => Number(v ?? 0)) as [number, number, number, number, number];
+  const day = utcDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (!day || hour > 23 || minute > 59 || second > 59 || zoneHours > 23 || zoneMinutes > 59) return null;
+  const offset = (m[8] === "-" ? -1 : 1) * (zoneHours * 60 + zoneMinutes);
+  const millis = Number((m[7] ?? "").slice(1, 4).padEnd(3, "0"));
+  return new Date(day.getTime() + ((hour * 60 + minute - offset) * 60 + second) * 1000 + millis);
+}
+
+/** Midnight UTC of that day, or undefined when the month has no such day. */
+function utcDate(year: number, month: number, day: number): Date | undefined {
+  const d = new Date(Date.UTC(2000, month - 1, day));
+  d.setUTCFullYear(year); // Date.UTC reads years 0–99 as 1900–1999
+  return d.getUTCFullYear() === year && d.getUTCMonth() === month - 1 && d.getUTCDate() === day ? d : undefined;
 }
 
 /** Rewrites a decimal in exponent notation (1.5e3) as plain text (1500). */

@@ -1,5 +1,5 @@
 /**
- * Who may send to a destination (specs/amazon-s3.md §5). Checked before anything is written.
+ * Who may send to a destination. Checked before anything is written.
  */
 import { ConnectorError } from "../errors.js";
 import { piiColumns, type Schema } from "../schema.js";

@@ -1,5 +1,5 @@
 /**
- * Data templates (specs/amazon-s3.md §5): how a destination's output is named and shaped for a
+ * Data templates: how a destination's output is named and shaped for a
  * send — file-name template, success-file and header overrides, campaign availability, access
  * switches and the output mapping — and how campaign sends are named.
  */

@@ -1,10 +1,10 @@
 /**
- * A data template's output mapping (specs/amazon-s3.md §5): every input column unchanged, or a
+ * A data template's output mapping: every input column unchanged, or a
  * chosen list of columns (optionally renamed) plus "string builder" columns whose value joins
  * literal text and values of the send (export timestamp, segment id and name, audience id).
  */
 import { z } from "zod";
-import { ConnectorError, invalidInput } from "../errors.js";
+import { invalidInput, jobSettingsError } from "../errors.js";
 import type { Column, Row, Schema, Value } from "../schema.js";
 import { formatProblems, joinPath, type Problem } from "../settings/problems.js";
 
@@ -187,12 +187,12 @@ function mappingValue(name: MappingValueName, column: string, values: MappingVal
   const value = values[name];
   if (value === undefined) {
     const key = SEGMENT_KEYS[name];
-    throw new ConnectorError({
-      code: "template.missing-value",
-      category: "invalid-input",
-      message: `Output column "${column}" uses ${name}, but this send has no segment ${key.replace("_", " ")}; add segment: { ${key}: ... } to the job`,
-      details: { column, value: name },
-    });
+    throw jobSettingsError(
+      "template.missing-value",
+      `Output column "${column}" uses ${name}, but this send has no segment ${key.replace("_", " ")}; add segment: { ${key}: ... } to the job`,
+      `Add segment: { ${key}: ... } to the job, or remove ${name} from output column "${column}".`,
+      { column, value: name },
+    );
   }
   return value;
 }

@@ -1,5 +1,5 @@
 import type { RunTasks, SendReport } from "../contracts.js";
-import { asConnectorError, COMMON_ACTIONS, type ConnectorError, type WorkflowAction } from "../errors.js";
+import { asConnectorError, workflowActions, type ConnectorError } from "../errors.js";
 import type { Clock, SecretRegistry } from "../services.js";
 import { systemClock } from "../services.js";
 import { newRunId, type RunOrigin, type RunRecord, type TaskRecord } from "./run-record.js";
@@ -98,13 +98,9 @@ export class RunTracker implements RunTasks {
 
   async fail(error: unknown): Promise<RunRecord> {
     const failure = asConnectorError(error);
-    const actions: WorkflowAction[] = [
-      ...(failure.action ? [failure.action] : []),
-      COMMON_ACTIONS.retryTask,
-      COMMON_ACTIONS.restartWorkflow,
-    ];
+    const actions = workflowActions(failure);
     this.record.status = "failed";
-    this.record.failure = { error: this.errorJson(failure), actions };
+    this.record.failure = { error: this.errorJson(failure), actions: this.secrets ? this.secrets.redactDeep(actions) : actions };
     return this.finish();
   }
 

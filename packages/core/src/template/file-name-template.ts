@@ -1,5 +1,5 @@
 /**
- * The file-name template language (specs/amazon-s3.md §6): literal text plus `{{ expr }}`,
+ * The file-name template language: literal text plus `{{ expr }}`,
  * where expr is a variable or 'quoted text', and `now` takes filters:
  *
  *   {{ now|local:'America/Los_Angeles'|next_day|format:'yyyy-MM-dd' }}
@@ -10,7 +10,7 @@
  * shape with `-` for `:`, which is awkward in file names on many systems.
  * Arguments may use '…' or "…" quotes; `\` escapes a quote or backslash inside them.
  */
-import { ConnectorError, invalidInput } from "../errors.js";
+import { ConnectorError, invalidInput, jobSettingsError } from "../errors.js";
 import { fileNumber } from "../pipeline/naming.js";
 import { formatProblems, type Problem } from "../settings/problems.js";
 import { formatWallTime, parseJoda, unknownZoneMessage, type JodaToken } from "./joda-format.js";
@@ -113,12 +113,12 @@ export class FileNameTemplate {
     const value = values[variable];
     if (value === undefined) {
       const key = variable === "campaign_name" ? "name" : "group";
-      throw new ConnectorError({
-        code: "template.missing-value",
-        category: "invalid-input",
-        message: `The file-name template "${this.source}" uses {{ ${variable} }}, but this send has no campaign ${key}; add campaign: { ${key}: ... } to the job or remove {{ ${variable} }} from the template`,
-        details: { variable },
-      });
+      throw jobSettingsError(
+        "template.missing-value",
+        `The file-name template "${this.source}" uses {{ ${variable} }}, but this send has no campaign ${key}; add campaign: { ${key}: ... } to the job or remove {{ ${variable} }} from the template`,
+        `Add campaign: { ${key}: ... } to the job, or remove {{ ${variable} }} from the template's file_name.`,
+        { variable },
+      );
     }
     return value;
   }
