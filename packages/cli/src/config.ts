@@ -1,7 +1,7 @@
-import { dirname, join, resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { invalidInput, problemsFromZod, formatProblems, z } from "@conveyor/core";
 import { fileExists } from "./files.js";
-import { readStructuredFile } from "./job-file.js";
+import { readStructuredFile } from "./structured-file.js";
 
 export const CONFIG_FILE = "conveyor.config.yaml";
 
@@ -19,25 +19,20 @@ const configSchema = z
 export type ConveyorConfig = z.output<typeof configSchema> & { path?: string };
 
 /**
- * The host's configuration: `conveyor.config.yaml` beside the job (or in the working directory,
- * or `--config`), then `CONVEYOR_<KEY>` environment variables for platform settings.
+ * The operator's configuration: `--config`, else `conveyor.config.yaml` in the working directory,
+ * then `CONVEYOR_<KEY>` environment variables for platform settings. A config file beside a job
+ * file is not read: it would travel with the job and could load code or change the platform.
  */
-export async function loadConfig(options: { explicit?: string; jobPath?: string; env?: NodeJS.ProcessEnv }): Promise<ConveyorConfig> {
+export async function loadConfig(options: { explicit?: string; cwd: string; env?: NodeJS.ProcessEnv }): Promise<ConveyorConfig> {
   const env = options.env ?? process.env;
-  const candidates = options.explicit
-    ? [resolve(options.explicit)]
-    : [...(options.jobPath ? [join(dirname(resolve(options.jobPath)), CONFIG_FILE)] : []), resolve(CONFIG_FILE)];
+  const path = options.explicit ? resolve(options.cwd, options.explicit) : join(options.cwd, CONFIG_FILE);
   let config: ConveyorConfig = { platform: {}, plugins: [], connections: {} };
-  for (const path of candidates) {
-    if (!(await fileExists(path))) {
-      if (options.explicit) throw invalidInput("config.unreadable", `config file ${path} does not exist`);
-      continue;
-    }
-    const file = await readStructuredFile(path, "config file");
-    const parsed = configSchema.safeParse(file.raw ?? {});
+  if (await fileExists(path)) {
+    const parsed = configSchema.safeParse((await readStructuredFile(path, "config file")) ?? {});
     if (!parsed.success) throw invalidInput("config.invalid", `config file ${path}:\n${formatProblems(problemsFromZod(parsed.error))}`);
     config = { ...parsed.data, path };
-    break;
+  } else if (options.explicit) {
+    throw invalidInput("config.unreadable", `config file ${path} does not exist`);
   }
   return { ...config, platform: { ...config.platform, ...platformFromEnv(env) } };
 }

@@ -1,4 +1,3 @@
 export { main, VERSION } from "./main.js";
 export type { CliIo } from "./io.js";
 export { loadConfig, CONFIG_FILE, type ConveyorConfig } from "./config.js";
-export { openInput, type Input, type InputFormat } from "./input/open-input.js";

@@ -69,7 +69,9 @@ describe("conveyor pii", () => {
   it("refuses an unknown --country naming the option and what is allowed, exit code 2", async () => {
     const { stderr, exitCode } = await run(["normalize", "--type", "ZIP", "--country", "XY", "12345"]);
     expect(stderr).toContain('--country "XY"');
-    expect(stderr).toContain("ISO 3166-1 alpha-2");
+    expect(stderr).toContain("allowed: US, CA, GB, FR, DE, ES, IT, JP, IN");
     expect(exitCode).toBe(2);
+    // Amazon's uploader refuses UK; the United Kingdom is GB.
+    expect((await run(["normalize", "--type", "ZIP", "--country", "UK", "SW1A 1AA"])).exitCode).toBe(2);
   });
 });

@@ -34,6 +34,17 @@ export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platfor
   readonly settings: Settings;
   /** Dotted paths within the settings that hold secrets (hidden in logs, `writeOnly` in JSON Schema). */
   readonly secrets?: readonly string[];
+  /**
+   * Settings besides the secrets that may hold a `${file:…}`/`${env:…}` reference, when the
+   * host enables references: values that are not secret but live in files (a PGP public key).
+   */
+  readonly referenceSettings?: readonly string[];
+  /**
+   * For a destination, the settings a job may set over a saved connection's (a workflow's
+   * result_settings): what changes per export. The rest — endpoints, secrets, the account —
+   * belong to the connection and no job can change them.
+   */
+  readonly jobSettings?: readonly string[];
   /** Settings the host provides (never typed by users), read from `conveyor.config.yaml` / `CONVEYOR_*`. */
   readonly platformSettings?: Platform;
   /** Secret paths within the platform settings. */

@@ -115,23 +115,28 @@ describe("PluginHost", () => {
     expect(host.add({ ...greeter }, "second")).toBe(false);
     expect(host.add({ ...greeter, id: "future", apiVersion: 99 }, "third")).toBe(false);
     expect(host.refused).toEqual([
-      { source: "second", reason: 'destination id "greeter" is already provided by first' },
+      { source: "second", reason: 'destination id "greeter" is already provided by first, which is kept' },
       { source: "third", reason: 'plugin "future" targets plugin API 99; this host supports 1' },
     ]);
     expect(host.list("destination").map((p) => p.source)).toEqual(["first"]);
   });
 
-  it("resolves ${env:} references and remembers them as secrets", async () => {
+  it("resolves ${env:} references in secret settings when enabled, and remembers them as secrets", async () => {
     const host = new PluginHost();
     host.add(greeter, "test");
-    process.env.CONVEYOR_TEST_TOKEN = "s3cr3t-value";
-    const made = await host.create<Greeter>("destination", "greeter", { greeting: "hi", token: "${env:CONVEYOR_TEST_TOKEN}" });
+    const environment = { env: { CONVEYOR_TEST_TOKEN: "s3cr3t-value" } };
+    const made = await host.create<Greeter>("destination", "greeter", { greeting: "hi", token: "${env:CONVEYOR_TEST_TOKEN}" }, { environment });
     expect((made.settings as { token?: string }).token).toBe("s3cr3t-value");
     expect(host.secrets.redact("token is s3cr3t-value")).toBe("token is [REDACTED]");
-    const missing = await host.validate("destination", "greeter", { greeting: "hi", token: "${env:NOT_SET_ANYWHERE}" }, "destination.settings");
-    expect(missing).toEqual([
-      { path: "destination.settings.token", message: "refers to environment variable NOT_SET_ANYWHERE, which is not set", severity: "error" },
+    const missing = await host.validate("destination", "greeter", { greeting: "hi", token: "${env:NOT_SET_ANYWHERE}" }, "destination.settings", environment);
+    expect(missing.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: "destination.settings.token", message: "refers to environment variable NOT_SET_ANYWHERE, which is not set" },
     ]);
+    // `greeting` is not secret: a reference there would hand a tenant the host's variable.
+    const elsewhere = await host.validate("destination", "greeter", { greeting: "${env:CONVEYOR_TEST_TOKEN}" }, "destination.settings", environment);
+    expect(elsewhere.map((p) => [p.path, p.code])).toEqual([["destination.settings.greeting", "settings.reference-not-allowed"]]);
+    // Without an environment from the host, no reference resolves.
+    await expect(host.create("destination", "greeter", { greeting: "hi", token: "${env:CONVEYOR_TEST_TOKEN}" })).rejects.toMatchObject({ code: "settings.reference-disabled" });
   });
 
   it("exports settings as JSON Schema with secret fields writeOnly", () => {
@@ -232,7 +237,19 @@ describe("plugin loading", () => {
     const host = new PluginHost();
     expect(await host.discover(project)).toBe(1);
     expect(loaded(host).map((p) => p.plugin.id)).toEqual(["discovered"]);
-    expect(await host.loadPackage("fixture-plugin", project)).toBe(0); // same ids again: refused as duplicates
-    expect(host.refused.at(-1)?.reason).toContain('formatter id "discovered" is already provided by fixture-plugin');
+    // The same package met again (named as well as discovered) loads once and is no refusal.
+    expect(await host.loadPackage("fixture-plugin", project)).toBe(0);
+    expect(await host.loadPath(pluginDir)).toBe(0);
+    expect(host.refused).toEqual([]);
+  });
+
+  it("keeps the first of two different packages that claim one id, and says which was kept, once", async () => {
+    const first = await pluginPackage({ plugins: ["./index.js"], apiVersion: 1 }, pluginModule("twin"));
+    const second = await pluginPackage({ plugins: ["./index.js"], apiVersion: 1 }, pluginModule("twin"));
+    const host = new PluginHost();
+    expect(await host.loadPath(first)).toBe(1);
+    expect(await host.loadPath(second)).toBe(0);
+    expect(host.refused).toEqual([{ source: second, reason: `formatter id "twin" is already provided by ${first}, which is kept` }]);
+    expect(loaded(host).map((p) => p.source)).toEqual([first]);
   });
 });

@@ -25,7 +25,7 @@ describe("secrets in logs", () => {
 });
 
 describe("value references", () => {
-  it("resolves ${env:} and ${file:} inside strings and remembers the values as secrets", async () => {
+  it("resolves ${env:} and ${file:} inside strings when the host enables them, and remembers the values as secrets", async () => {
     const { mkdtemp, writeFile } = await import("node:fs/promises");
     const { join } = await import("node:path");
     const { tmpdir } = await import("node:os");
@@ -34,7 +34,7 @@ describe("value references", () => {
     const secrets = new SecretRegistry();
     const { value, problems } = resolveReferences(
       { a: "${env:REF_A}", b: ["x-${env:REF_A}-y"], c: "${file:key.txt}", n: 3 },
-      { env: { REF_A: "env-secret-value" }, baseDir: dir, secrets },
+      { env: { REF_A: "env-secret-value" }, files: { baseDir: dir }, secrets },
     );
     expect(problems).toEqual([]);
     expect(value).toEqual({ a: "env-secret-value", b: ["x-env-secret-value-y"], c: "file-secret-value", n: 3 });
@@ -42,10 +42,35 @@ describe("value references", () => {
   });
 
   it("names the missing reference and its path, never a value", () => {
-    const { problems } = resolveReferences({ s: { key: "${env:MISSING_ONE}" }, f: "${file:/no/such/file}" }, { env: {} }, "credential.settings");
-    expect(problems).toEqual([
-      { path: "credential.settings.s.key", message: "refers to environment variable MISSING_ONE, which is not set", severity: "error" },
-      { path: "credential.settings.f", message: "refers to file /no/such/file, which cannot be read", severity: "error" },
+    const { problems } = resolveReferences({ s: { key: "${env:MISSING_ONE}" }, f: "${file:/no/such/file}" }, { env: {}, files: { baseDir: "/" } }, "credential.settings");
+    expect(problems.map(({ path, message }) => ({ path, message }))).toEqual([
+      { path: "credential.settings.s.key", message: "refers to environment variable MISSING_ONE, which is not set" },
+      { path: "credential.settings.f", message: "refers to file /no/such/file, which cannot be read" },
     ]);
+  });
+
+  it("refuses both kinds unless the host enables them, leaving the text unresolved", () => {
+    const { value, problems } = resolveReferences({ key: "${env:HOME}", pem: "${file:/etc/passwd}" }, {}, "credential.settings");
+    expect(value).toEqual({ key: "${env:HOME}", pem: "${file:/etc/passwd}" });
+    expect(problems.map((p) => [p.path, p.code])).toEqual([
+      ["credential.settings.key", "settings.reference-disabled"],
+      ["credential.settings.pem", "settings.reference-disabled"],
+    ]);
+    expect(problems[0]!.message).toContain("does not allow ${env:} references");
+  });
+
+  it("resolves only in the allowed (secret) settings and refuses a reference anywhere else", () => {
+    const env = { AWS_SECRET_ACCESS_KEY: "host-secret-value" };
+    const { value, problems } = resolveReferences(
+      { prefix: "${env:AWS_SECRET_ACCESS_KEY}", secret_access_key: "${env:AWS_SECRET_ACCESS_KEY}" },
+      { env },
+      "destination.settings",
+      { allowedPaths: ["secret_access_key"] },
+    );
+    expect(value).toEqual({ prefix: "${env:AWS_SECRET_ACCESS_KEY}", secret_access_key: "host-secret-value" });
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatchObject({ path: "destination.settings.prefix", code: "settings.reference-not-allowed" });
+    expect(problems[0]!.message).toContain("only in secret settings (secret_access_key)");
+    expect(JSON.stringify(problems)).not.toContain("host-secret-value");
   });
 });

@@ -1,8 +1,11 @@
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { jobSchema } from "@conveyor/core";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
-import type { ConveyorConfig } from "../src/config.js";
-import { digWorkflowToJob, isDigWorkflow } from "../src/workflow/dig-job.js";
+import amc from "@conveyor/destination-amazon-marketing-cloud";
+import { parseJobText } from "../src/job-text.js";
+import { digWorkflowToJob, isDigWorkflow, type WorkflowConnections } from "../src/workflow/dig-job.js";
 
 /** The seed's four workflow examples (the upload one with its indentation corrected). */
 const SEED = {
@@ -103,11 +106,14 @@ bucket: bucket_name
 
 const s3Credential = { plugin: "aws-access-key", settings: { access_key_id: "AKIAEXAMPLEEXAMPLE01", secret_access_key: "${env:AWS_SECRET_ACCESS_KEY}", endpoint: "http://127.0.0.1:9000", force_path_style: true } };
 
-/** What the emulator engineer's writeConveyorConfig writes for `new_amc_auth`. */
-const config: ConveyorConfig = {
-  path: "/work/conveyor.config.yaml",
-  platform: {},
-  plugins: [],
+/**
+ * A `new_amc_auth` connection as Treasure Data keeps one: the Login with Amazon client and token
+ * and the endpoints, with the instance and account left to the workflow (the seed's audience
+ * example names them). The per-job settings are the AMC plugin's own.
+ */
+const config: WorkflowConnections = {
+  source: "/work/conveyor.config.yaml",
+  jobSettings: (plugin) => (plugin === amc.id ? (amc.jobSettings ?? []) : []),
   connections: {
     new_amc_auth: {
       type: "amazon_marketing_cloud",
@@ -116,8 +122,6 @@ const config: ConveyorConfig = {
       lwa_refresh_token: "Atzr|refresh",
       lwa_endpoint: "http://127.0.0.1:4000/auth/o2/token",
       amc_endpoint: "http://127.0.0.1:4000",
-      amc_instance_id: "amcinstance1",
-      amc_account_id: "ENTITYABC",
       marketplace_id: "ATVPDKIKX0DER",
       s3_credential: s3Credential,
     },
@@ -127,7 +131,7 @@ const config: ConveyorConfig = {
 /** The connection's keys, less its type and staging credential, become the destination's settings. */
 const { type: _type, s3_credential: _s3, ...connectionSettings } = config.connections.new_amc_auth!;
 
-const translate = (text: string, cfg: ConveyorConfig = config) => digWorkflowToJob(parse(text), cfg);
+const translate = (text: string, cfg: WorkflowConnections = config) => digWorkflowToJob(parse(text), cfg);
 
 describe("digdag workflow form → conveyor job", () => {
   it("recognises .dig files, and the workflow form in any file", () => {
@@ -162,7 +166,7 @@ describe("digdag workflow form → conveyor job", () => {
     expect(jobSchema.safeParse(job).success).toBe(true);
   });
 
-  it("the rule-based audience example: the task's instance and account override the connection's", () => {
+  it("the rule-based audience example: the task names the instance and account its connection leaves open", () => {
     const job = translate(SEED.audience) as { destination: { settings: Record<string, unknown> } };
     expect(job.destination.settings).toMatchObject({
       target: "rule_based_audiences",
@@ -205,11 +209,84 @@ describe("digdag workflow form → conveyor job", () => {
     expect(job.destination.settings.dataset_id).toBe("${env:DATASET}");
   });
 
+  it("refuses result_settings that would change what the connection holds: endpoints, secrets, instance, account", () => {
+    const held = { ...config, connections: { new_amc_auth: { ...config.connections.new_amc_auth!, amc_instance_id: "amcinstance1", amc_account_id: "ENTITYABC" } } };
+    for (const [key, value] of [["lwa_endpoint", "http://127.0.0.1:9/steal"], ["amc_endpoint", "http://127.0.0.1:9"], ["lwa_refresh_token", "Atzr|other"], ["amc_instance_id", "other"], ["amc_account_id", "OTHER"]] as const) {
+      const text = SEED.delete.replace("operation: delete", `operation: delete\n    ${key}: "${value}"`);
+      expect(() => translate(text, held), key).toThrow(new RegExp(`result_settings: ${key} is set by the connection "new_amc_auth" in /work/conveyor.config.yaml; a workflow cannot change it`));
+    }
+    // Repeating the connection's own value changes nothing.
+    expect(() => translate(SEED.delete.replace("operation: delete", 'operation: delete\n    amc_instance_id: amcinstance1'), held)).not.toThrow();
+  });
+
+  it("refuses endpoints and secrets the connection leaves unset: a workflow could send the token anywhere", () => {
+    const { lwa_endpoint: _endpoint, ...rest } = config.connections.new_amc_auth!;
+    const open = { ...config, connections: { new_amc_auth: rest } };
+    const text = SEED.delete.replace("operation: delete", 'operation: delete\n    lwa_endpoint: "http://127.0.0.1:9/steal"\n    allow_business_users: true');
+    expect(() => translate(text, open)).toThrow(/result_settings: lwa_endpoint, allow_business_users cannot be set by a workflow: they belong to the connection "new_amc_auth"/);
+  });
+
   it("builds the S3 credential from the seed's TD-style connection keys", () => {
     const { s3_credential: _, ...rest } = config.connections.new_amc_auth!;
     const td = { ...config, connections: { new_amc_auth: { ...rest, auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", s3_region: "us-west-2" } } };
     const job = translate(SEED.delete, td) as { credential: unknown; destination: { settings: Record<string, unknown> } };
     expect(job.credential).toEqual({ plugin: "aws-access-key", settings: { auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", region: "us-west-2" } });
     expect(job.destination.settings).toEqual({ ...connectionSettings, target: "dataset", operation: "delete" });
+  });
+});
+
+/** The four example workflows exactly as the product document prints them (NBSP indentation and all). */
+const fixture = (name: string) => new URL(`./fixtures/seed-workflows/${name}.dig`, import.meta.url);
+const PAGE_EXAMPLES = ["upload", "create-and-upload", "delete", "audience"] as const;
+const pageText = (name: (typeof PAGE_EXAMPLES)[number]) => readFileSync(fixture(name), "utf8");
+const SEED_FILE = fileURLToPath(new URL("../../../../shared/seeds/003_797ec8422478b66b.txt", import.meta.url));
+
+describe("the product document's workflow examples, byte for byte", () => {
+  it.runIf(existsSync(SEED_FILE))("the fixtures are the document's bytes", () => {
+    const seed = readFileSync(SEED_FILE);
+    // Each example follows its "Example Workflow for …" heading and a blank line, and ends before the next heading.
+    const blocks = [...seed.toString("latin1").matchAll(/Example Workflow for [^\n]*\n\n(_export:[\s\S]*?\n)\n(?=Example Workflow|External Reference)/g)].map((m) => Buffer.from(m[1]!, "latin1"));
+    expect(blocks).toHaveLength(PAGE_EXAMPLES.length);
+    PAGE_EXAMPLES.forEach((name, i) => expect(readFileSync(fixture(name)).equals(blocks[i]!), name).toBe(true));
+  });
+
+  it("the fixtures carry the page's non-breaking spaces", () => {
+    for (const name of PAGE_EXAMPLES) expect(pageText(name), name).toContain("\u00a0");
+  });
+
+  it("create-and-upload, delete and audience convert, with a warning naming the NBSP lines", () => {
+    for (const name of ["create-and-upload", "delete", "audience"] as const) {
+      const { raw, warnings } = parseJobText(pageText(name), `/w/${name}.dig`);
+      expect(warnings, name).toEqual([{ path: `/w/${name}.dig`, severity: "warning", code: "job.nbsp-indentation", message: expect.stringMatching(/^lines [\d–, ]+ have non-breaking spaces \(U\+00A0\) in the indentation or at the end/) }]);
+      const job = digWorkflowToJob(raw, config) as { destination: { settings: Record<string, unknown> } };
+      expect(jobSchema.safeParse(job).success, name).toBe(true);
+      expect(job.destination.settings.lwa_refresh_token, name).toBe("Atzr|refresh");
+    }
+  });
+
+  it("reads the page's NBSP indentation as the same job as the corrected text", () => {
+    expect(digWorkflowToJob(parseJobText(pageText("delete"), "/w/d.dig").raw, config)).toEqual(translate(SEED.delete));
+    expect(digWorkflowToJob(parseJobText(pageText("create-and-upload"), "/w/c.dig").raw, config)).toEqual(translate(SEED.createAndUpload));
+    expect(digWorkflowToJob(parseJobText(pageText("audience"), "/w/a.dig").raw, config)).toEqual(translate(SEED.audience));
+  });
+
+  it("names the NBSP lines: NBSP + space pairs in the indentation, NBSPs at the end", () => {
+    const { warnings } = parseJobText(pageText("audience"), "/w/a.dig");
+    expect(warnings[0]!.message).toMatch(/^lines 2–4, 6–10 have /);
+  });
+
+  it("still refuses the upload example, whose settings the page prints outside result_settings", () => {
+    const { raw } = parseJobText(pageText("upload"), "/w/u.dig");
+    expect(() => digWorkflowToJob(raw, config)).toThrow(
+      "workflow: target, operation, dataset_id, bucket, path_prefix, file_name_prefix, wait_until_finish, clean_upload_file are at the top level; indent them under the task's result_settings:, at the same indentation as its type:",
+    );
+  });
+
+  it("a text without NBSPs parses as before, with no warning", () => {
+    expect(parseJobText(SEED.delete, "/w/d.dig")).toEqual({ raw: parse(SEED.delete), warnings: [] });
+  });
+
+  it("an NBSP inside a line that breaks the YAML is named in the syntax error", () => {
+    expect(() => parseJobText("a: 1\nb:\u00a0[1\n", "/w/x.dig")).toThrow(/YAML syntax error.*line 2 has a non-breaking space, U\+00A0, which YAML reads as text/);
   });
 });

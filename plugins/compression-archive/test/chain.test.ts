@@ -79,7 +79,7 @@ const cases: Array<{ format: string; compression: string; pgp: boolean; split?: 
   { format: "tsv", compression: "zip", pgp: true, split: true, objects: [`${T}.zip.pgp`], inside: [`${T}/0000001.tsv`, `${T}/0000002.tsv`] },
 ];
 
-describe("format × compression × pgp chains (spec §3)", () => {
+describe("format × compression × pgp chains", () => {
   for (const c of cases) {
     const title = `${c.format}${c.split ? " split" : ""} + ${c.compression}${c.pgp ? " + pgp" : ""} → ${c.objects.join(", ")}`;
     it(title, async () => {

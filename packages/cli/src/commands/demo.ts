@@ -1,13 +1,12 @@
 import { join } from "node:path";
 import { Command } from "commander";
 import * as openpgp from "openpgp";
-import { jobSchema, RunStore, runJob, type RunRecord } from "@conveyor/core";
+import type { Conveyor, RunRecord } from "@conveyor/runtime";
 import { countRows, customerRows, customerSchema, emulatorAdminClient, emulatorPlatform, listObjects, readObject, startEmulators, unpackObjects } from "@conveyor/testkit";
 import { amcDemoStep } from "../demo/amc-step.js";
 import { demoExports } from "../demo/demo-exports.js";
-import { createCliHost } from "../host.js";
-import { formatBytes, line, table } from "../io.js";
-import { stateDirOf, type CommandContext } from "../job-context.js";
+import { formatBytes, line, table, type CliIo } from "../io.js";
+import { cliConveyor, stateDirOf, type CommandContext } from "../job-context.js";
 import { createProgress } from "../progress.js";
 import { printError } from "../report.js";
 
@@ -33,18 +32,17 @@ export function demoCommand(ctx: CommandContext): Command {
         line(io.stdout, `Conveyor demo: S3 ${info.s3_endpoint}, STS ${info.sts_endpoint} (loopback emulators)`);
         line(io.stdout, `${rows.toLocaleString("en-US")} sample customers → bucket ${info.bucket} through iam-role-to-role (${info.customer_role_arn})`);
         line(io.stdout, "");
-        const host = await createCliHost({ config: { platform: emulatorPlatform(info), plugins: [], connections: {} }, secrets: ctx.secrets, projectDir: io.cwd });
+        const conveyor = await cliConveyor(ctx, { platform: emulatorPlatform(info) });
         const key = await openpgp.generateKey({ type: "ecc", curve: "curve25519Legacy", userIDs: [{ name: "Conveyor demo", email: "demo@example.com" }], format: "object" });
-        const store = new RunStore(stateDir);
         const admin = emulatorAdminClient(info);
         const results: Array<{ title: string; run: RunRecord; found: number }> = [];
         for (const demo of demoExports(key.publicKey.armor())) {
-          const job = jobSchema.parse({
+          const job = {
             name: demo.name,
             credential: { plugin: "iam-role-to-role", settings: { target_role_arn: info.customer_role_arn, bucket: info.bucket } },
             destination: { plugin: "amazon-s3", settings: demo.destination },
-          });
-          const run = await runJob({ host, job, rows: customerRows(rows), schema: customerSchema, store, progress: createProgress(io, demo.title) });
+          };
+          const run = await sendWithProgress(conveyor, io, demo.title, job, rows);
           if (run.failure) {
             printError(io, run.failure.error, run.failure.actions);
             results.push({ title: demo.title, run, found: 0 });
@@ -55,7 +53,8 @@ export function demoCommand(ctx: CommandContext): Command {
           for (const object of run.report!.objects) objects.set(object.key, await readObject(admin, info.bucket, object.key));
           results.push({ title: demo.title, run, found: await countRows(await unpackObjects(objects, { privateKey: key.privateKey })) });
         }
-        const amc = await amcDemoStep({ info, host, store, io, rows });
+        const amc = await amcDemoStep({ info, io, rows, send: (title, job) => sendWithProgress(conveyor, io, title, job, rows) });
+        await conveyor.close();
         line(io.stdout, "");
         const keys = await listObjects(admin, info.bucket, "demo/");
         line(io.stdout, table([["OBJECT", "SIZE"], ...keys.map((k) => [`s3://${info.bucket}/${k.key}`, formatBytes(k.size)])]));
@@ -71,4 +70,14 @@ export function demoCommand(ctx: CommandContext): Command {
         await emulators.close();
       }
     });
+}
+
+/** One demo export of the sample customers, with the progress line a `conveyor run` shows. */
+async function sendWithProgress(conveyor: Conveyor, io: CliIo, title: string, job: unknown, rows: number): Promise<RunRecord> {
+  const progress = createProgress(io, title);
+  try {
+    return await conveyor.send({ job, rows: customerRows(rows), schema: customerSchema, onProgress: progress.update.bind(progress) });
+  } finally {
+    progress.finish();
+  }
 }

@@ -1,9 +1,8 @@
-import { dirname, resolve } from "node:path";
 import { Command } from "commander";
-import { EXIT_CODES, invalidInput, jobColumnsSchema, RunStore, runJob, type RunRecord } from "@conveyor/core";
-import { openInput, type InputFormat } from "../input/open-input.js";
-import { line, type CliIo } from "../io.js";
-import { loadJob, requireValid, stateDirOf, type CommandContext } from "../job-context.js";
+import { EXIT_CODES, readInput, type InputFormat, type RunRecord, type SendOptions } from "@conveyor/runtime";
+import { jobColumnsSchema } from "@conveyor/core";
+import { line } from "../io.js";
+import { loadJob, requireValid, type CommandContext } from "../job-context.js";
 import { createProgress } from "../progress.js";
 import { printRun } from "../report.js";
 
@@ -15,39 +14,38 @@ export function runCommand(ctx: CommandContext): Command {
     .option("--input-format <format>", "csv, tsv, ndjson, jsonl or parquet (default: from the extension)")
     .option("--json", "print the run record as one JSON line")
     .action(async (jobPath: string, options: { input?: string; inputFormat?: InputFormat; json?: boolean }) => {
-      const run = await executeRun(ctx, jobPath, options);
-      finish(ctx, run, options.json);
+      finish(ctx, await runJobFile(ctx, jobPath, options), options.json);
     });
 }
 
-export async function executeRun(
+/**
+ * Runs a job file once through the runtime: rows from `--input` (a file, or `-` for stdin) or
+ * the job's `input.path`; with `restartOf`, the failed run is restarted with the file as it is now.
+ */
+export async function runJobFile(
   ctx: CommandContext,
   jobPath: string,
-  options: { input?: string; inputFormat?: InputFormat; previous?: RunRecord; scheduledTime?: Date },
+  options: { input?: string; inputFormat?: InputFormat; now?: Date; restartOf?: RunRecord } = {},
 ): Promise<RunRecord> {
-  const { io, globals } = ctx;
-  const loaded = await loadJob(ctx, jobPath);
-  const job = requireValid(loaded);
-  const inputPath = options.input ?? job.input?.path;
-  if (!inputPath) {
-    throw invalidInput("input.missing", "no input: give --input <path|-> or set input.path in the job");
-  }
-  const fullInput = inputPath === "-" ? "-" : resolve(inputPath === options.input ? io.cwd : dirname(loaded.file.path), inputPath);
-  const format = options.inputFormat ?? job.input?.format;
-  const schema = jobColumnsSchema(job);
-  const input = await openInput({ path: fullInput, stdin: io.stdin, ...(format ? { format } : {}), ...(schema ? { schema } : {}) });
-  return runJob({
-    host: loaded.host,
+  const { conveyor, job, path, valid } = requireValid(await loadJob(ctx, jobPath));
+  const format = options.inputFormat ?? valid.input?.format;
+  const schema = jobColumnsSchema(valid);
+  const stdin = options.input === "-" ? await readInput(ctx.io.stdin, { ...(format ? { format } : {}), ...(schema ? { schema } : {}), name: "stdin" }) : undefined;
+  const request: SendOptions = {
     job,
-    rows: input.rows,
-    schema: input.schema,
-    store: new RunStore(stateDirOf(io, globals())),
-    progress: createProgress(io, job.name),
-    environment: { env: io.env, baseDir: dirname(loaded.file.path) },
-    origin: { jobPath: loaded.file.path, jobSha256: loaded.file.sha256, ...(fullInput !== "-" ? { inputPath: fullInput } : {}) },
-    ...(options.previous ? { previous: options.previous } : {}),
-    ...(options.scheduledTime ? { now: options.scheduledTime } : {}),
-  });
+    jobPath: path,
+    ...(stdin ? { rows: stdin.rows, schema: stdin.schema } : options.input ? { inputPath: options.input } : {}),
+    ...(format ? { inputFormat: format } : {}),
+    ...(options.now ? { now: options.now } : {}),
+  };
+  const progress = createProgress(ctx.io, valid.name);
+  try {
+    const onProgress = progress.update.bind(progress);
+    return options.restartOf ? await conveyor.restart(options.restartOf.id, { ...request, onProgress }) : await conveyor.send({ ...request, onProgress });
+  } finally {
+    progress.finish();
+    await conveyor.close();
+  }
 }
 
 export function finish({ io, globals, exit }: CommandContext, run: RunRecord, json?: boolean): void {

@@ -1,15 +1,14 @@
 import { Command } from "commander";
-import { readFile } from "node:fs/promises";
-import { createHash } from "node:crypto";
-import { invalidInput, RunStore, type RunRecord } from "@conveyor/core";
-import { executeRun, finish } from "./run.js";
+import { ConnectorError, invalidInput } from "@conveyor/core";
+import type { RunRecord } from "@conveyor/runtime";
+import { finish, runJobFile } from "./run.js";
 import { formatBytes, line, table } from "../io.js";
-import { stateDirOf, type CommandContext } from "../job-context.js";
+import { cliConveyor, loadJob, requireValid, type CommandContext } from "../job-context.js";
 import { printRun } from "../report.js";
 
 export function runsCommand(ctx: CommandContext): Command {
   const { io, globals } = ctx;
-  const store = () => new RunStore(stateDirOf(io, globals()));
+  const runsOf = async () => (await cliConveyor(ctx)).runs;
   const runs = new Command("runs").description("show recorded runs (under the state directory)");
   runs
     .command("list", { isDefault: true })
@@ -17,7 +16,7 @@ export function runsCommand(ctx: CommandContext): Command {
     .option("--json", "one JSON line")
     .option("--limit <n>", "how many", "20")
     .action(async (options: { json?: boolean; limit: string }) => {
-      const list = (await store().list()).slice(0, Number(options.limit));
+      const list = (await (await runsOf()).list()).slice(0, Number(options.limit));
       if (options.json || globals().json) {
         line(io.stdout, JSON.stringify({ runs: list }));
         return;
@@ -45,7 +44,7 @@ export function runsCommand(ctx: CommandContext): Command {
     .argument("<id>", "run id or a unique prefix")
     .option("--json", "one JSON line")
     .action(async (id: string, options: { json?: boolean }) => {
-      const run = await store().load(id);
+      const run = await (await runsOf()).get(id);
       if (options.json || globals().json) return line(io.stdout, JSON.stringify(run));
       printRun(io, run);
       line(io.stdout, table([["TASK", "STATE", "ATTEMPTS", "FINISHED"], ...run.tasks.map((t) => [t.name, t.state, String(t.attempts), t.finishedAt ?? "-"])]));
@@ -56,12 +55,19 @@ export function runsCommand(ctx: CommandContext): Command {
     .argument("<id>", "run id or a unique prefix")
     .option("--json", "print the run record as one JSON line")
     .action(async (id: string, options: { json?: boolean }) => {
-      const previous = await resumable(await store().load(id));
-      const text = await readFile(previous.origin.jobPath!, "utf8");
-      if (previous.origin.jobSha256 && createHash("sha256").update(text).digest("hex") !== previous.origin.jobSha256) {
-        throw invalidInput("run.job-changed", `the job file ${previous.origin.jobPath} changed since run ${previous.id}; use \`conveyor runs restart ${previous.id}\` to run with the current configuration`);
+      const previous = fromJobFile(await (await runsOf()).get(id));
+      const { conveyor, job } = requireValid(await loadJob(ctx, previous.origin.jobPath!));
+      try {
+        finish(ctx, await conveyor.retry(previous.id, { job }).catch((error: unknown) => {
+          // The runtime's refusal, with the command that does what it suggests.
+          if (ConnectorError.is(error) && error.code === "run.job-changed") {
+            throw invalidInput(error.code, `the job file ${previous.origin.jobPath} changed since run ${previous.id}; use \`conveyor runs restart ${previous.id}\` to run with the current configuration`);
+          }
+          throw error;
+        }), options.json);
+      } finally {
+        await conveyor.close();
       }
-      finish(ctx, await executeRun(ctx, previous.origin.jobPath!, { input: previous.origin.inputPath!, previous }), options.json);
     });
   runs
     .command("restart")
@@ -69,16 +75,14 @@ export function runsCommand(ctx: CommandContext): Command {
     .argument("<id>", "run id or a unique prefix")
     .option("--json", "print the run record as one JSON line")
     .action(async (id: string, options: { json?: boolean }) => {
-      const previous = await resumable(await store().load(id));
-      finish(ctx, await executeRun(ctx, previous.origin.jobPath!, { input: previous.origin.inputPath!, previous }), options.json);
+      const previous = fromJobFile(await (await runsOf()).get(id));
+      finish(ctx, await runJobFile(ctx, previous.origin.jobPath!, { restartOf: previous }), options.json);
     });
   return runs;
 }
 
-/** Only a failed run that read a job file and an input file can be run again. */
-async function resumable(run: RunRecord): Promise<RunRecord> {
-  if (run.status !== "failed") throw invalidInput("run.not-failed", `run ${run.id} ${run.status === "succeeded" ? "succeeded" : "is still running"}; only a failed run can be retried or restarted`);
+/** The CLI runs again only what it ran from a job file; the runtime checks the rest (failed, same input). */
+function fromJobFile(run: RunRecord): RunRecord {
   if (!run.origin.jobPath) throw invalidInput("run.no-job-file", `run ${run.id} was not started from a job file`);
-  if (!run.origin.inputPath) throw invalidInput("run.no-input-file", `run ${run.id} read its rows from stdin, which cannot be read again; run the job again instead`);
   return run;
 }

@@ -19,13 +19,11 @@ import {
   type SchedulerEvent,
   type StoredNotification,
 } from "@conveyor/scheduler";
-import { loadConfig } from "../config.js";
-import { createCliHost } from "../host.js";
 import { line, table, type CliIo } from "../io.js";
-import { readStructuredFile } from "../job-file.js";
-import { loadJob, stateDirOf, type CommandContext } from "../job-context.js";
+import { readStructuredFile } from "../structured-file.js";
+import { cliConveyor, loadJob, requireValid, stateDirOf, type CommandContext } from "../job-context.js";
 import { printError } from "../report.js";
-import { executeRun } from "./run.js";
+import { runJobFile } from "./run.js";
 
 /**
  * Test hook: `CONVEYOR_SCHEDULER_CLOCK=<start ISO>,<speed>[,<real anchor ISO>]` runs the
@@ -63,8 +61,7 @@ export function scheduleCommand(ctx: CommandContext): Command {
     .action(async (jobPath: string, options: AddOptions) => {
       const job = resolve(io.cwd, jobPath);
       // Refused when saved, not at its first slot: a job that cannot run would only fail there.
-      const loaded = await loadJob(ctx, job);
-      if (!loaded.job) throw settingsInvalid(loaded.problems);
+      await requireValid(await loadJob(ctx, job)).conveyor.close();
       const added = await store().add(
         {
           job,
@@ -197,7 +194,7 @@ function describe(s: Schedule): string {
 }
 
 /**
- * Runs each slot in this process through `executeRun`, like `conveyor run <job>`: the run record
+ * Runs each slot in this process through `runJobFile`, like `conveyor run <job>`: the run record
  * (its id, error and workflow actions) comes back directly instead of being parsed from a child's
  * output, and the CLI's tests drive the loop without a built binary. A failure is caught and
  * becomes the run's exit code, so one bad job does not stop the loop.
@@ -207,7 +204,7 @@ export function cliJobRunner(ctx: CommandContext): JobRunner {
     async run({ schedule, previous, scheduledTime }) {
       try {
         // File names are rendered for the slot, so a late or retried slot keeps its names.
-        return outcomeOfRun(await executeRun(ctx, schedule.job, previous ? { previous } : { scheduledTime }));
+        return outcomeOfRun(await runJobFile(ctx, schedule.job, previous ? { restartOf: previous } : { now: scheduledTime }));
       } catch (error) {
         return outcomeOfError(error, schedule.job);
       }
@@ -221,19 +218,11 @@ const channelsSchema = z.object({
 
 /** The notifier plugins listed in a channels file (`channels: [{ plugin: webhook, settings: {…} }]`). */
 async function loadChannels(ctx: CommandContext, path: string): Promise<Channel[]> {
-  const { io, globals, secrets } = ctx;
-  const file = await readStructuredFile(resolve(io.cwd, path), "channels file");
-  const parsed = channelsSchema.safeParse(file.raw);
-  if (!parsed.success) throw invalidInput("channels.invalid", `channels file ${file.path}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}; expected channels: [{ plugin: webhook, settings: { url: … } }]`);
-  const options = globals();
-  const config = await loadConfig({ env: io.env, ...(options.config ? { explicit: resolve(io.cwd, options.config) } : {}) });
-  const host = await createCliHost({ config, secrets, plugins: options.plugin ?? [], projectDir: io.cwd });
-  return Promise.all(
-    parsed.data.channels.map(async (c, i) => ({
-      name: c.name ?? c.plugin,
-      notifier: await host.create<Notifier>("notifier", c.plugin, c.settings, { path: `channels[${i}].settings`, environment: { env: io.env } }),
-    })),
-  );
+  const file = resolve(ctx.io.cwd, path);
+  const parsed = channelsSchema.safeParse(await readStructuredFile(file, "channels file"));
+  if (!parsed.success) throw invalidInput("channels.invalid", `channels file ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}; expected channels: [{ plugin: webhook, settings: { url: … } }]`);
+  const conveyor = await cliConveyor(ctx);
+  return Promise.all(parsed.data.channels.map(async (c, i) => ({ name: c.name ?? c.plugin, notifier: await conveyor.notifier(c.plugin, c.settings, `channels[${i}].settings`) })));
 }
 
 export function schedulerCommand(ctx: CommandContext): Command {

@@ -1,6 +1,7 @@
 import { Command } from "commander";
-import { asConnectorError, EXIT_CODES, testJobConnection } from "@conveyor/core";
-import { line, type CliIo } from "../io.js";
+import { asConnectorError } from "@conveyor/core";
+import { EXIT_CODES, type ConnectionCheck } from "@conveyor/runtime";
+import { line } from "../io.js";
 import { loadJob, requireValid, type CommandContext } from "../job-context.js";
 import { printChecks, printProblems } from "../report.js";
 
@@ -12,7 +13,8 @@ export function validateCommand(ctx: CommandContext): Command {
     .option("--json", "one JSON line")
     .action(async (jobPath: string, options: { json?: boolean }) => {
       const loaded = await loadJob(ctx, jobPath);
-      const valid = loaded.job !== undefined;
+      await loaded.conveyor.close();
+      const valid = loaded.valid !== undefined;
       if (options.json || globals().json) {
         line(io.stdout, JSON.stringify({ valid, problems: loaded.problems }));
       } else {
@@ -25,22 +27,32 @@ export function validateCommand(ctx: CommandContext): Command {
 }
 
 export function testConnectionCommand(ctx: CommandContext): Command {
-  const { io, globals, exit } = ctx;
   return new Command("test-connection")
     .description("run the credential's and the destination's connection tests")
     .argument("<job>", "job file (YAML or JSON)")
     .option("--json", "one JSON line")
     .action(async (jobPath: string, options: { json?: boolean }) => {
-      const loaded = await loadJob(ctx, jobPath);
-      const job = requireValid(loaded);
-      const checks = await testJobConnection(loaded.host, job, { env: io.env }).catch((error: unknown) => {
-        const e = asConnectorError(error);
-        return [{ name: "connection", status: "failed" as const, message: e.message, error: e.toJSON() }];
-      });
-      const redacted = loaded.host.secrets.redactDeep(checks);
-      if (options.json || globals().json) line(io.stdout, JSON.stringify({ checks: redacted }));
-      else printChecks(io, redacted);
-      const failed = redacted.find((c) => c.status === "failed");
-      exit(failed ? EXIT_CODES[failed.error?.category ?? "needs-person"] : 0);
+      const { conveyor, job } = requireValid(await loadJob(ctx, jobPath));
+      try {
+        printConnectionChecks(ctx, await conveyor.testConnection(job).catch(failedCheck("connection")), options.json);
+      } finally {
+        await conveyor.close();
+      }
     });
+}
+
+/** A test that could not run at all is one failed check, so the output keeps its shape. */
+export const failedCheck =
+  (name: string) =>
+  (error: unknown): ConnectionCheck[] => {
+    const e = asConnectorError(error);
+    return [{ name, status: "failed", message: e.message, error: e.toJSON() }];
+  };
+
+export function printConnectionChecks({ io, globals, exit, secrets }: CommandContext, checks: ConnectionCheck[], json?: boolean): void {
+  const redacted = secrets.redactDeep(checks);
+  if (json || globals().json) line(io.stdout, JSON.stringify({ checks: redacted }));
+  else printChecks(io, redacted);
+  const failed = redacted.find((c) => c.status === "failed");
+  exit(failed ? EXIT_CODES[failed.error?.category ?? "needs-person"] : 0);
 }

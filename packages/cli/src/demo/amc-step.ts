@@ -1,7 +1,6 @@
-import { jobSchema, runJob, type PluginHost, type RunStore } from "@conveyor/core";
-import { customerRows, customerSchema, emulatorAmcConnection, type EmulatorsInfo } from "@conveyor/testkit";
+import type { RunRecord } from "@conveyor/runtime";
+import { emulatorAmcConnection, type EmulatorsInfo } from "@conveyor/testkit";
 import type { CliIo } from "../io.js";
-import { createProgress } from "../progress.js";
 import { printError } from "../report.js";
 
 const DATASET = "demo_customers";
@@ -27,10 +26,15 @@ const DEFINITION = {
  * dataset through the `new_amc_auth` connection's staging bucket, created on the fly, waited
  * until SUCCESS; ok when AMC's OutputRowCount is every row.
  */
-export async function amcDemoStep(options: { info: EmulatorsInfo; host: PluginHost; store: RunStore; io: CliIo; rows: number }): Promise<{ title: string; ok: boolean; detail: string }> {
+export async function amcDemoStep(options: {
+  info: EmulatorsInfo;
+  io: CliIo;
+  rows: number;
+  send(title: string, job: unknown): Promise<RunRecord>;
+}): Promise<{ title: string; ok: boolean; detail: string }> {
   const title = "AMC: hashed-PII dataset upload";
   const { type: _type, s3_credential, ...connection } = emulatorAmcConnection(options.info);
-  const job = jobSchema.parse({
+  const job = {
     name: "customers_amc",
     credential: s3_credential,
     destination: {
@@ -49,15 +53,15 @@ export async function amcDemoStep(options: { info: EmulatorsInfo; host: PluginHo
         clean_upload_file: true,
       },
     },
-  });
-  const run = await runJob({ host: options.host, job, rows: customerRows(options.rows), schema: customerSchema, store: options.store, progress: createProgress(options.io, title) });
+  };
+  const run = await options.send(title, job);
   if (run.failure) {
     printError(options.io, run.failure.error, run.failure.actions);
     return { title, ok: false, detail: `FAILED (${run.failure.error.code})` };
   }
   const details = run.report?.details ?? {};
   const count = typeof details.OutputRowCount === "number" ? details.OutputRowCount : undefined;
-  const ok = details.status === "SUCCESS" && count === options.rows;
+  const ok = details.status === "COMPLETED" && count === options.rows;
   const rows = (n: number) => n.toLocaleString("en-US");
   return {
     title,

@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { stat } from "node:fs/promises";
+import { realpath, stat } from "node:fs/promises";
 import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { container as globalContainer, type DependencyContainer } from "tsyringe";
@@ -53,6 +53,8 @@ export class PluginHost {
   readonly platform: Record<string, unknown>;
   private readonly plugins = new Map<string, LoadedPlugin>();
   private readonly refusals: RefusedPlugin[] = [];
+  /** Real paths of the modules already imported: a package met twice (named and discovered) loads once. */
+  private readonly loadedModules = new Set<string>();
 
   constructor(options: PluginHostOptions = {}) {
     this.secrets = options.secrets ?? new SecretRegistry();
@@ -89,7 +91,7 @@ export class PluginHost {
     const key = `${plugin.kind}:${plugin.id}`;
     const existing = this.plugins.get(key);
     if (existing) {
-      return this.refuse(source, `${plugin.kind} id "${plugin.id}" is already provided by ${existing.source}`);
+      return this.refuse(source, `${plugin.kind} id "${plugin.id}" is already provided by ${existing.source}, which is kept`);
     }
     plugin.register(this.container);
     this.plugins.set(key, { plugin, source, ...(packageName ? { packageName } : {}) });
@@ -263,6 +265,9 @@ export class PluginHost {
   }
 
   private async loadModule(file: string, source: string, packageName?: string): Promise<number> {
+    const real = await realpath(file).catch(() => file);
+    if (this.loadedModules.has(real)) return 0;
+    this.loadedModules.add(real);
     let module: Record<string, unknown>;
     try {
       module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -279,7 +284,8 @@ export class PluginHost {
 
   private refuse(source: string, reason: string): false {
     this.refusals.push({ source, reason });
-    this.logger.warn({ source, reason }, "plugin refused");
+    // Hosts report refusals their own way (`refused`); the log keeps them for debugging only.
+    this.logger.debug({ source, reason }, "plugin refused");
     return false;
   }
 

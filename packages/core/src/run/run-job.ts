@@ -126,7 +126,7 @@ async function createPlugins(
   return { destination, ...(credential ? { credential } : {}) };
 }
 
-/** Data-template settings that override the destination's (spec §5). */
+/** Data-template settings that override the destination's. */
 function templateOverrides(job: Job): Record<string, unknown> {
   const overrides: Record<string, unknown> = {};
   if (job.template?.success_file !== undefined) overrides.success_file = job.template.success_file;

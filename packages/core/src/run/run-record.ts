@@ -1,5 +1,6 @@
 import type { SkippedRows, WrittenObject } from "../contracts.js";
 import type { ConnectorErrorJson, WorkflowAction } from "../errors.js";
+import type { Schema } from "../schema.js";
 
 export type RunStatus = "running" | "succeeded" | "failed";
 export type TaskState = "running" | "succeeded" | "failed";
@@ -39,6 +40,8 @@ export interface RunOrigin {
   /** SHA-256 of the job file's text, so a retry can tell whether the configuration changed. */
   jobSha256?: string;
   inputPath?: string;
+  /** The columns the rows had, so a retry reads (or takes) the same rows the same way. */
+  schema?: Schema;
   destination: string;
   credential?: string;
 }

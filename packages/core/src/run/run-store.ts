@@ -3,8 +3,20 @@ import { join } from "node:path";
 import { invalidInput } from "../errors.js";
 import type { RunRecord } from "./run-record.js";
 
-/** Runs as JSON files under `<stateDir>/runs/`, so `conveyor runs` can show them later. */
-export class RunStore {
+/**
+ * Where runs are kept, so a host can list them, show them and run a failed one again. Records
+ * reach a store already redacted.
+ */
+export interface RunStore {
+  save(run: RunRecord): Promise<void>;
+  /** A run by id, or by a prefix that matches exactly one run; `run.not-found` otherwise. */
+  load(idOrPrefix: string): Promise<RunRecord>;
+  /** Newest first. */
+  list(): Promise<RunRecord[]>;
+}
+
+/** Runs as JSON files under `<stateDir>/runs/` (what `conveyor runs` reads). */
+export class FileRunStore implements RunStore {
   readonly dir: string;
 
   constructor(stateDir: string) {
@@ -20,26 +32,13 @@ export class RunStore {
     await rename(partial, file);
   }
 
-  /** A run by id, or by a prefix that matches exactly one run. */
   async load(idOrPrefix: string): Promise<RunRecord> {
-    const ids = (await this.ids()).filter((id) => id.startsWith(idOrPrefix));
-    const exact = ids.find((id) => id === idOrPrefix);
-    const id = exact ?? (ids.length === 1 ? ids[0] : undefined);
-    if (!id) {
-      throw invalidInput(
-        "run.not-found",
-        ids.length > 1
-          ? `run id "${idOrPrefix}" is ambiguous: ${ids.slice(0, 5).join(", ")}…`
-          : `no run "${idOrPrefix}" in ${this.dir}`,
-      );
-    }
+    const id = pickId(await this.ids(), idOrPrefix, this.dir);
     return JSON.parse(await readFile(join(this.dir, `${id}.json`), "utf8")) as RunRecord;
   }
 
-  /** Newest first. */
   async list(): Promise<RunRecord[]> {
-    const runs = await Promise.all((await this.ids()).map((id) => this.load(id)));
-    return runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+    return newestFirst(await Promise.all((await this.ids()).map((id) => this.load(id))));
   }
 
   private async ids(): Promise<string[]> {
@@ -51,3 +50,35 @@ export class RunStore {
     }
   }
 }
+
+/** Runs kept in this process only (tests, short-lived hosts); records are copied in and out. */
+export class MemoryRunStore implements RunStore {
+  private readonly runs = new Map<string, string>();
+
+  async save(run: RunRecord): Promise<void> {
+    this.runs.set(run.id, JSON.stringify(run));
+  }
+
+  async load(idOrPrefix: string): Promise<RunRecord> {
+    return JSON.parse(this.runs.get(pickId([...this.runs.keys()], idOrPrefix, "this host's run store"))!) as RunRecord;
+  }
+
+  async list(): Promise<RunRecord[]> {
+    return newestFirst([...this.runs.values()].map((text) => JSON.parse(text) as RunRecord));
+  }
+}
+
+function pickId(ids: readonly string[], idOrPrefix: string, where: string): string {
+  const matches = ids.filter((id) => id.startsWith(idOrPrefix));
+  const id = matches.find((m) => m === idOrPrefix) ?? (matches.length === 1 ? matches[0] : undefined);
+  if (id) return id;
+  throw invalidInput(
+    "run.not-found",
+    matches.length > 1 ? `run id "${idOrPrefix}" is ambiguous: ${matches.slice(0, 5).join(", ")}…` : `no run "${idOrPrefix}" in ${where}`,
+  );
+}
+
+const newestFirst = (runs: RunRecord[]) => runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
+
+/** TEMPORARY-COMPAT: removed once every caller names FileRunStore. */
+export const RunStore = FileRunStore;

@@ -10,8 +10,9 @@ export interface ValidatedSettings<T> {
 }
 
 /**
- * Resolves value references, parses with the plugin's schema, then runs the plugin's own
- * cross-field checks — collecting every problem, each under `path` (e.g. `destination.settings`).
+ * Resolves value references (only in the plugin's secret settings), parses with the plugin's
+ * schema, then runs the plugin's own cross-field checks — collecting every problem, each under
+ * `path` (e.g. `destination.settings`).
  */
 export async function validateSettings<P extends ConnectorPlugin>(
   plugin: P,
@@ -19,7 +20,7 @@ export async function validateSettings<P extends ConnectorPlugin>(
   path: string,
   environment: ReferenceEnvironment = {},
 ): Promise<ValidatedSettings<z.output<P["settings"]>>> {
-  const resolved = resolveReferences(raw ?? {}, environment, path);
+  const resolved = resolveReferences(raw ?? {}, environment, path, { allowedPaths: [...(plugin.secrets ?? []), ...(plugin.referenceSettings ?? [])] });
   if (resolved.problems.length > 0) return { problems: resolved.problems };
   // reportInput lets a message tell "missing" from "wrong type"; inputs are never printed.
   const parsed = plugin.settings.safeParse(resolved.value, { reportInput: true });
@@ -31,7 +32,7 @@ export async function validateSettings<P extends ConnectorPlugin>(
   return hasErrors ? { problems } : { value: parsed.data as z.output<P["settings"]>, problems };
 }
 
-/** Parses the host-provided settings a plugin declares (references resolved as for user settings). */
+/** Parses the host-provided settings a plugin declares; the host's own, so references may stand in any of them. */
 export function validatePlatformSettings(
   plugin: ConnectorPlugin,
   raw: Record<string, unknown>,

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import { invalidInput } from "@conveyor/core";
 import { parse } from "fast-csv";
-import type { RecordSource } from "./open-input.js";
+import type { RecordSource } from "./read-input.js";
 
 /** CSV/TSV with a header row, parsed by fast-csv. */
 export async function delimitedRecords(stream: Readable, delimiter: string, path: string): Promise<RecordSource> {

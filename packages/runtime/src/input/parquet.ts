@@ -1,7 +1,7 @@
 import { open } from "node:fs/promises";
 import { invalidInput } from "@conveyor/core";
 import { parquetMetadataAsync, parquetReadObjects, type AsyncBuffer } from "hyparquet";
-import type { RecordSource } from "./open-input.js";
+import type { RecordSource } from "./read-input.js";
 
 /** A Parquet file, read one row group at a time. */
 export async function parquetRecords(path: string): Promise<RecordSource> {

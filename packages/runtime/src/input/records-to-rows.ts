@@ -1,5 +1,5 @@
 import { coerceValue, invalidInput, type Row, type Schema } from "@conveyor/core";
-import type { RecordSource } from "./open-input.js";
+import type { RecordSource } from "./read-input.js";
 
 /**
  * Typed rows in schema order. Schema columns find their field by exact name, then

@@ -13,8 +13,7 @@
  * (`connections:`) holding the credentials; `result_settings` are the destination's settings.
  */
 import { extname } from "node:path";
-import { invalidInput, type ConnectorError } from "@conveyor/core";
-import type { ConveyorConfig } from "../config.js";
+import { ConnectorError, invalidInput } from "@conveyor/core";
 
 /** `result_settings.type` → the destination plugin it runs. */
 const RESULT_TYPES: Record<string, string> = { amazon_marketing_cloud: "amazon-marketing-cloud" };
@@ -39,12 +38,25 @@ export function isDigWorkflow(path: string, raw: unknown): boolean {
 
 const problem = (message: string, details?: Record<string, unknown>): ConnectorError => invalidInput("workflow.invalid", message, details);
 
+export interface WorkflowConnections {
+  /** The host's named connections (`result_connection: NAME`): credentials and settings a workflow may not change. */
+  connections: Readonly<Record<string, Record<string, unknown>>>;
+  /** Where the connections are kept, for messages (default conveyor.config.yaml). */
+  source?: string;
+  /**
+   * The settings of a destination plugin that a workflow's result_settings may set (its
+   * per-job settings). Anything else — endpoints, secrets, the account — belongs to the
+   * connection: a workflow that could set them could send the connection's secrets elsewhere.
+   */
+  jobSettings(plugin: string): readonly string[];
+}
+
 /** The raw job (validated afterwards like any job file) for the workflow's one export task. */
-export function digWorkflowToJob(raw: unknown, config: ConveyorConfig): unknown {
+export function digWorkflowToJob(raw: unknown, options: WorkflowConnections): unknown {
   if (!isObject(raw)) throw problem("workflow: must be a YAML mapping with _export: and one +task:");
   const stray = Object.keys(raw).filter((k) => SETTING_NAMES.has(k));
   if (stray.length > 0) {
-    throw problem(`workflow: ${stray.join(", ")} ${stray.length > 1 ? "are" : "is"} at the top level; indent ${stray.length > 1 ? "them" : "it"} under the task's result_settings: (two spaces deeper than type:)`, { keys: stray });
+    throw problem(`workflow: ${stray.join(", ")} ${stray.length > 1 ? "are" : "is"} at the top level; indent ${stray.length > 1 ? "them" : "it"} under the task's result_settings:, at the same indentation as its type:`, { keys: stray });
   }
   const unknown = Object.keys(raw).filter((k) => !k.startsWith("+") && !k.startsWith("_") && k !== "timezone" && k !== "schedule");
   if (unknown.length > 0) throw problem(`workflow: unknown top-level key${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")}; expected _export: and +task: entries`);
@@ -68,12 +80,13 @@ export function digWorkflowToJob(raw: unknown, config: ConveyorConfig): unknown 
   const plugin = typeof type === "string" ? RESULT_TYPES[type] : undefined;
   if (!plugin) throw problem(`${at}.result_settings.type: must be ${Object.keys(RESULT_TYPES).map((t) => JSON.stringify(t)).join(" or ")}${type === undefined ? "" : `, not ${JSON.stringify(type)}`}`);
 
+  const where = options.source ?? "conveyor.config.yaml";
   const connectionName = task.result_connection;
-  if (typeof connectionName !== "string" || connectionName === "") throw problem(`${at}.result_connection: is required: the name of a connection under connections: in ${configName(config)}`);
-  const connection = config.connections[connectionName];
+  if (typeof connectionName !== "string" || connectionName === "") throw problem(`${at}.result_connection: is required: the name of a connection under connections: in ${where}`);
+  const connection = options.connections[connectionName];
   if (!connection) {
-    const known = Object.keys(config.connections);
-    throw problem(`${at}.result_connection: no connection "${connectionName}" in ${configName(config)}${known.length ? `; it has ${known.join(", ")}` : "; it has no connections: section"}`, { connection: connectionName });
+    const known = Object.keys(options.connections);
+    throw problem(`${at}.result_connection: no connection "${connectionName}" in ${where}${known.length ? `; it has ${known.join(", ")}` : "; it has no connections: section"}`, { connection: connectionName });
   }
   if (connection.type !== undefined && connection.type !== type) {
     throw problem(`connections.${connectionName}.type: is ${JSON.stringify(connection.type)} but the task's result_settings.type is ${JSON.stringify(type)}`);
@@ -82,6 +95,22 @@ export function digWorkflowToJob(raw: unknown, config: ConveyorConfig): unknown 
 
   const fromConnection = Object.fromEntries(Object.entries(connection).filter(([k]) => !CONNECTION_ONLY.has(k)));
   const { type: _type, ...fromTask } = settings;
+  const perJob = new Set(options.jobSettings(plugin));
+  // A workflow fills in the per-job settings the connection leaves open; it never changes what
+  // the connection (or its staging credential) holds, nor sets anything else.
+  const held = { ...(isObject(credential?.settings) ? credential.settings : {}), ...fromConnection };
+  const changed = Object.keys(fromTask).filter((key) => held[key] !== undefined && !sameValue(fromTask[key], held[key]));
+  const notPerJob = Object.keys(fromTask).filter((key) => !perJob.has(key) && held[key] === undefined);
+  const connectionText = `the connection "${connectionName}" in ${where}`;
+  if (changed.length > 0) {
+    throw problem(`${at}.result_settings: ${changed.join(", ")} ${changed.length > 1 ? "are" : "is"} set by ${connectionText}; a workflow cannot change ${changed.length > 1 ? "them" : "it"} (remove ${changed.length > 1 ? "them" : "it"} from result_settings)`, { settings: changed });
+  }
+  if (notPerJob.length > 0) {
+    throw problem(
+      `${at}.result_settings: ${notPerJob.join(", ")} cannot be set by a workflow: ${notPerJob.length > 1 ? "they belong" : "it belongs"} to ${connectionText}; a workflow may set ${[...perJob].join(", ") || "nothing"}`,
+      { settings: notPerJob },
+    );
+  }
   const database = typeof task.database === "string" ? interpolate(task.database, variables, `${at}.database`) : undefined;
   const query = typeof task["td>"] === "string" ? task["td>"] : undefined;
   return {
@@ -90,10 +119,6 @@ export function digWorkflowToJob(raw: unknown, config: ConveyorConfig): unknown 
     ...(credential ? { credential } : {}),
     destination: { plugin, settings: { ...fromConnection, ...fromTask } },
   };
-}
-
-function configName(config: ConveyorConfig): string {
-  return config.path ?? "conveyor.config.yaml";
 }
 
 /** The S3 credential: `s3_credential: { plugin, settings }`, or the seed's TD-style keys (auth_method basic / session / assume_role). */
@@ -121,6 +146,8 @@ function credentialOf(connection: Record<string, unknown>, name: string): { plug
   }
   throw problem(`connections.${name}.auth_method: must be basic, session or assume_role${method === "anonymous" ? " (anonymous is not supported)" : ""}, or give s3_credential: { plugin, settings }`);
 }
+
+const sameValue = (a: unknown, b: unknown) => b !== undefined && JSON.stringify(a) === JSON.stringify(b);
 
 /** `+amc_task` → `amc_task`, kept to the characters a job name allows. */
 function jobName(taskKey: string): string {
