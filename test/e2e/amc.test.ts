@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
-import { writeFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse, stringify } from "yaml";
 import { conveyor, finished, firstLine, start, workspace } from "../src/cli-process.js";
 
 /**
@@ -62,14 +63,14 @@ const deleteDig = `_export:
     operation: delete
 `;
 
-const audienceDig = (instance: string, account: string, advertiser: string) => `_export:
+const audienceDig = (instance: string, account: string, advertiser: string, connection = "new_amc_auth") => `_export:
   td:
     database: amc_db
 
 +amc_task:
   td>: audience.sql
   database: \${td.database}
-  result_connection: new_amc_auth
+  result_connection: ${connection}
   result_settings:
     type: amazon_marketing_cloud
     target: rule_based_audiences
@@ -132,8 +133,13 @@ describe("conveyor run on the seed's workflow form (digdag) against conveyor emu
   });
 
   it("rule-based audience: created from the uploaded buyers, with its count; a blank amc_account_id takes the first account AMC lists", async () => {
-    // Blank in the task overrides the connection's account: the destination asks GET /amc/accounts.
-    const result = await run(audienceDig(info.amc_instance_id!, "", info.advertiser_id!), "audience.dig", "trigger.csv");
+    // A connection that leaves the account open, as Treasure Data's do: the workflow's blank
+    // account id makes the destination ask GET /amc/accounts.
+    const configPath = join(cwd, "conveyor.config.yaml");
+    const config = parse(await readFile(configPath, "utf8")) as { connections: Record<string, Record<string, unknown>> };
+    const { amc_account_id: _account, ...open } = config.connections.new_amc_auth!;
+    await writeFile(configPath, stringify({ ...config, connections: { ...config.connections, open_amc_auth: open } }));
+    const result = await run(audienceDig(info.amc_instance_id!, "", info.advertiser_id!, "open_amc_auth"), "audience.dig", "trigger.csv");
     expect(result.code).toBe(0);
     expect(result.record?.report?.details).toMatchObject({ status: "SUCCEEDED", audienceCount: BUYERS, audienceExecutionId: expect.any(String) });
   });
@@ -145,6 +151,12 @@ describe("conveyor run on the seed's workflow form (digdag) against conveyor emu
     const stored = await storedRows();
     expect(stored).toHaveLength(BUYERS - 2);
     expect(stored.map((r) => r.email)).not.toContain(sha256("buyer1@example.com"));
+  });
+
+  it("a workflow cannot change the account its connection holds (exit 2, naming the setting)", async () => {
+    const result = await run(audienceDig(info.amc_instance_id!, "ENTITYOTHER", info.advertiser_id!), "steal.dig", "trigger.csv");
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('amc_account_id is set by the connection "new_amc_auth"');
   });
 
   it("a workflow naming an unknown connection is refused with exit 2", async () => {

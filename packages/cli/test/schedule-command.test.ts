@@ -4,7 +4,7 @@ import type { AddressInfo } from "node:net";
 import { readdir, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { RunStore } from "@conveyor/core";
+import { FileRunStore } from "@conveyor/core";
 import type { Schedule, StoredNotification } from "@conveyor/scheduler";
 import { describe, expect, it } from "vitest";
 import { conveyor as run, EXAMPLE_PLUGIN, workspace } from "./run-cli.js";
@@ -100,7 +100,7 @@ describe("conveyor scheduler and notifications", () => {
     expect(first.stdout).toMatch(/^slot-started hourly slot 2025-03-01T01:00:00.000Z\nslot-finished hourly slot 2025-03-01T01:00:00.000Z: succeeded, exit 0, run \S+\nslot-started hourly slot 2025-03-01T02:00:00.000Z\n/);
     expect((await conveyor(["scheduler", "--once", "--json"], { cwd, env: at("2025-03-01T02:50:00Z") })).stdout).toBe("");
     expect(await readdir(join(cwd, "out"))).toHaveLength(2);
-    const runs = await new RunStore(join(cwd, ".conveyor")).list();
+    const runs = await new FileRunStore(join(cwd, ".conveyor")).list();
     expect(runs.map((r) => r.status)).toEqual(["succeeded", "succeeded"]);
     const shown = JSON.parse((await conveyor(["schedule", "show", "hourly", "--json"], { cwd })).stdout) as { slots: { status: string; attempts: { run_id: string }[] }[] };
     expect(shown.slots.map((s) => s.status)).toEqual(["succeeded", "succeeded"]);

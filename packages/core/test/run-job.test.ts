@@ -12,7 +12,7 @@ import {
   jobSchema,
   LocalDirectorySink,
   PluginHost,
-  RunStore,
+  FileRunStore,
   runFilePipeline,
   runJob,
   TOKENS,
@@ -79,7 +79,7 @@ const clockAt = (iso: string): Clock => ({ now: () => new Date(iso), sleep: asyn
 
 async function setup() {
   const directory = await mkdtemp(join(tmpdir(), "conveyor-runjob-"));
-  const store = new RunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
+  const store = new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
   const host = new PluginHost();
   host.add(folderPlugin, "test");
   const job = (extra: object = {}) =>

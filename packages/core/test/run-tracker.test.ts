@@ -2,7 +2,7 @@ import { mkdtemp, readFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConnectorError, RunStore, RunTracker, SecretRegistry, type Clock } from "../src/index.js";
+import { ConnectorError, FileRunStore, RunTracker, SecretRegistry, type Clock } from "../src/index.js";
 
 function fakeClock(start = "2025-01-31T12:00:00Z"): Clock & { advance(ms: number): void } {
   let now = new Date(start).getTime();
@@ -14,7 +14,7 @@ const report = { objects: [{ key: "p/t.csv", size: 3, sha256: "a".repeat(64) }],
 
 describe("RunTracker and RunStore", () => {
   it("persists a succeeded run with its tasks and report", async () => {
-    const store = new RunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
+    const store = new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
     const clock = fakeClock();
     const tracker = await RunTracker.start({ origin, store, clock });
     expect(await tracker.run("write t.csv", async () => { clock.advance(1500); return { key: "p/t.csv" }; })).toEqual({ key: "p/t.csv" });
@@ -27,7 +27,7 @@ describe("RunTracker and RunStore", () => {
   });
 
   it("records a failure with the error's workflow action first, then retry task and restart workflow", async () => {
-    const store = new RunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
+    const store = new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
     const tracker = await RunTracker.start({ origin, store });
     const action = { id: "s3.access-denied", title: "Invalid permissions", description: "d", steps: ["s"] };
     const error = new ConnectorError({ code: "s3.access-denied", message: "AccessDenied", action });
@@ -40,7 +40,7 @@ describe("RunTracker and RunStore", () => {
   });
 
   it("replays completed tasks on the next attempt and runs the failed one again", async () => {
-    const store = new RunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
+    const store = new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
     const first = await RunTracker.start({ origin, store });
     await first.run("file 1", async () => "etag-1");
     await first.run("file 2", async () => { throw new Error("reset"); }).catch(() => {});
@@ -62,7 +62,7 @@ describe("RunTracker and RunStore", () => {
     const dir = await mkdtemp(join(tmpdir(), "conveyor-state-"));
     const secrets = new SecretRegistry();
     secrets.add("wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
-    const tracker = await RunTracker.start({ origin, store: new RunStore(dir), secrets });
+    const tracker = await RunTracker.start({ origin, store: new FileRunStore(dir), secrets });
     await tracker.fail(new Error("signature mismatch for wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
     const text = await readFile(join(dir, "runs", `${tracker.id}.json`), "utf8");
     expect(text).not.toContain("wJalrXUtnFEMI");
@@ -70,7 +70,7 @@ describe("RunTracker and RunStore", () => {
   });
 
   it("finds a run by a unique id prefix and says when none matches", async () => {
-    const store = new RunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
+    const store = new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-state-")));
     const tracker = await RunTracker.start({ origin, store });
     expect((await store.load(tracker.id.slice(0, 18))).id).toBe(tracker.id);
     await expect(store.load("nope")).rejects.toThrow(/no run "nope"/);

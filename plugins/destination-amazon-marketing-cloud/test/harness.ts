@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import gzip from "@conveyor/compression-gzip";
-import { jobSchema, PluginHost, RunStore, runJob, sleepFor, type Clock, type ConnectorPlugin, type Row, type RunRecord, type Schema } from "@conveyor/core";
+import { FileRunStore, jobSchema, PluginHost, runJob, sleepFor, type Clock, type ConnectorPlugin, type Row, type RunRecord, type Schema } from "@conveyor/core";
 import credentials from "@conveyor/credential-aws";
 import delimited from "@conveyor/format-delimited";
 import { startAmcEmulator, startS3Emulator, type AmcEmulator, type AmcEmulatorOptions, type S3Emulator } from "@conveyor/testkit";
@@ -21,7 +21,7 @@ export interface World {
   host: PluginHost;
   writer: { accessKeyId: string; secretAccessKey: string };
   admin: S3Client;
-  store: RunStore;
+  store: FileRunStore;
   /** Every wait the plugin asked for (the test clock shortens them to at most 50 ms). */
   sleeps: number[];
   clock: Clock;
@@ -54,7 +54,7 @@ export async function startWorld(options: Partial<Omit<AmcEmulatorOptions, "s3">
     host,
     writer,
     admin,
-    store: new RunStore(await mkdtemp(join(tmpdir(), "conveyor-amc-state-"))),
+    store: new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-amc-state-"))),
     sleeps,
     clock: {
       now: () => new Date(),

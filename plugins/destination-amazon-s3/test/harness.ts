@@ -11,7 +11,7 @@ import {
   injectable,
   jobSchema,
   PluginHost,
-  RunStore,
+  FileRunStore,
   runJob,
   TOKENS,
   z,
@@ -72,7 +72,7 @@ export interface S3World {
   host: PluginHost;
   writer: { accessKeyId: string; secretAccessKey: string };
   admin: AwsConnection;
-  store: RunStore;
+  store: FileRunStore;
   keys: { publicKey: string; privateKey: openpgp.PrivateKey };
   close(): Promise<void>;
 }
@@ -98,7 +98,7 @@ export async function startWorld(): Promise<S3World> {
       forcePathStyle: true,
       identity: "admin",
     },
-    store: new RunStore(await mkdtemp(join(tmpdir(), "conveyor-s3-state-"))),
+    store: new FileRunStore(await mkdtemp(join(tmpdir(), "conveyor-s3-state-"))),
     keys: { publicKey: generated.publicKey.armor(), privateKey: generated.privateKey },
     close: () => s3emu.close(),
   };

@@ -79,6 +79,3 @@ function pickId(ids: readonly string[], idOrPrefix: string, where: string): stri
 }
 
 const newestFirst = (runs: RunRecord[]) => runs.sort((a, b) => b.createdAt.localeCompare(a.createdAt));
-
-/** TEMPORARY-COMPAT: removed once every caller names FileRunStore. */
-export const RunStore = FileRunStore;
