@@ -69,6 +69,21 @@ describe("conveyor credential policy", () => {
     ]);
   });
 
+  it("scopes an AMC job's grant to its staging path_prefix, not the whole bucket", async () => {
+    const amcJob = `name: amc_upload
+credential:
+  plugin: iam-role-to-role
+  settings: { target_role_arn: "${emulators.info.customer_role_arn}", bucket: ${emulators.info.bucket} }
+destination:
+  plugin: amazon-marketing-cloud
+  settings: { lwa_client_id: client, lwa_client_secret: secret-value, lwa_refresh_token: refresh-value, amc_instance_id: amc1, dataset_id: d_one, path_prefix: tenant-7/amc/ }
+`;
+    const result = await conveyor([...plugins, "credential", "policy", "job.yaml", "--json"], { cwd: await project(amcJob) });
+    expect(result.code).toBe(0);
+    const printed = JSON.parse(result.stdout) as PrintedPolicies;
+    expect(printed.permission_policy.Statement[0]!.Resource).toBe("arn:aws:s3:::conveyor-exports/tenant-7/amc/*");
+  });
+
   it("refuses a job without a credential with exit 2", async () => {
     const cwd = await project("name: exports\ndestination:\n  plugin: local-directory\n  settings: { directory: ./out }\n");
     const result = await conveyor([...plugins, "credential", "policy", "job.yaml"], { cwd });
