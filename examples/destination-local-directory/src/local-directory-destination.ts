@@ -5,8 +5,11 @@ import {
   inject,
   injectable,
   LocalDirectorySink,
+  resolveStageChain,
   runFilePipeline,
+  stageContextOf,
   TOKENS,
+  writeSuccessFile,
   type ConnectionCheck,
   type Destination,
   type DestinationContext,
@@ -39,20 +42,18 @@ export class LocalDirectoryDestination implements Destination {
 
   async send(request: SendRequest, context: DestinationContext): Promise<SendReport> {
     // Stages come from the host by id: this plugin imports no formatter or compressor.
-    const formatter = context.stages.formatter(this.settings.format, this.settings.format_settings);
-    const compressor = context.stages.compressor(this.settings.compression, this.settings.compression_settings);
+    const stages = resolveStageChain(
+      { formatter: { id: this.settings.format, settings: this.settings.format_settings }, compressor: { id: this.settings.compression, settings: this.settings.compression_settings } },
+      context.stages,
+    );
     await mkdir(this.root, { recursive: true }).catch((error: unknown) => {
       throw notWritable(this.root, error);
     });
-    const stageContext = { ...context, schema: request.schema, baseName: request.baseName, partName: request.partName };
-    const result = await context.tasks.run("write files", () =>
-      runFilePipeline(request.rows, { formatter, compressor, sink: new LocalDirectorySink(this.root) }, stageContext, context.progress),
-    );
+    const sink = new LocalDirectorySink(this.root);
+    const result = await context.tasks.run("write files", () => runFilePipeline(request.rows, { ...stages, sink }, stageContextOf(request, context), context.progress));
     const successFile = (request.overrides.success_file as boolean | undefined) ?? this.settings.success_file;
-    if (successFile) {
-      // Written last, so a reader that waits for it sees every other file complete.
-      await writeFile(join(this.root, `${request.baseName}.DONE`), JSON.stringify({ run_id: context.runId, rows: result.rows, objects: result.objects }));
-    }
+    // Written last, so a reader that waits for it sees every other file complete.
+    if (successFile) await writeSuccessFile(sink, request.baseName, result, context);
     return result;
   }
 }
@@ -63,9 +64,10 @@ function notWritable(directory: string, cause: unknown): ConnectorError {
     message: `cannot write to ${directory}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
     cause,
     action: {
+      kind: "fix-permissions",
       id: "local-directory.not-writable",
       title: "Directory not writable",
-      description: `Conveyor cannot create or write files in ${directory}.`,
+      problem: `Conveyor cannot create or write files in ${directory}.`,
       steps: ["Check that the folder exists or can be created.", "Give the user running Conveyor write permission on it.", "Retry the task."],
     },
   });

@@ -21,6 +21,6 @@ export async function externalIdEnforcedCheck(options: AssumeRoleOptions): Promi
     status: "warning",
     message:
       `${options.roleArn} can be assumed without the External ID: its trust policy lacks the sts:ExternalId condition ` +
-      "(a confused-deputy risk); add it as printed by `conveyor credential policy <job>`",
+      "(a confused-deputy risk); add the condition, with the platform's External ID, to the role's trust policy",
   };
 }

@@ -15,3 +15,4 @@ export * from "./checks.js";
 export * from "./s3-transient.js";
 export * from "./part-sizes.js";
 export * from "./multipart-upload.js";
+export * from "./s3-object-sink.js";

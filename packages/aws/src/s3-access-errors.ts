@@ -4,9 +4,10 @@ import { awsErrorCode, invalidCredentialsAction } from "./sts-errors.js";
 /** The "Invalid bucket name" workflow action, with the spec's four steps. */
 export function invalidBucketNameAction(bucket: string): WorkflowAction {
   return {
+    kind: "fix-settings",
     id: "s3.invalid-bucket-name",
     title: "Invalid bucket name",
-    description: `The Amazon S3 bucket "${bucket}" does not exist or its name is not valid.`,
+    problem: `The Amazon S3 bucket "${bucket}" does not exist or its name is not valid.`,
     steps: [
       "Open the AWS management console and verify the name of the Amazon S3 bucket.",
       "Open the destination (or credential) that is associated with this workflow.",
@@ -19,13 +20,14 @@ export function invalidBucketNameAction(bucket: string): WorkflowAction {
 /** The "Invalid permissions" workflow action: which actions are missing on which resource. */
 export function invalidPermissionsAction(options: { actions: readonly string[]; resource: string; identity?: string }): WorkflowAction {
   return {
+    kind: "fix-permissions",
     id: "s3.access-denied",
     title: "Invalid permissions",
-    description: `${options.identity ?? "The credential"} lacks ${options.actions.join(", ")} on ${options.resource}.`,
+    problem: `${options.identity ?? "The credential"} lacks ${options.actions.join(", ")} on ${options.resource}.`,
     steps: [
       `Open the IAM role or user used by this workflow's credential${options.identity ? ` (${options.identity})` : ""}.`,
-      `Allow ${options.actions.join(", ")} on ${options.resource} in its permission policy (\`conveyor credential policy <job>\` prints a least-privilege one); with SSE-KMS also allow kms:GenerateDataKey on the key.`,
-      "Return to the failed run and resolve it to retry (`conveyor runs retry <run id>`).",
+      `Allow ${options.actions.join(", ")} on ${options.resource} in its permission policy (the credential's least-privilege permission policy lists them); with SSE-KMS also allow kms:GenerateDataKey on the key.`,
+      "Return to the failed run and retry the task.",
     ],
   };
 }

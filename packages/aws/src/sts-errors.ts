@@ -27,13 +27,14 @@ const REASONS: Record<string, string> = {
 /** The "Invalid credentials" workflow action, naming the role (an ARN is not a secret). */
 export function invalidCredentialsAction(roleArn?: string): WorkflowAction {
   return {
+    kind: "fix-credentials",
     id: "credentials.invalid",
     title: "Invalid credentials",
-    description: `The credentials defined for this workflow are invalid${roleArn ? ` for ${roleArn}` : ""}.`,
+    problem: `The credentials defined for this workflow are invalid${roleArn ? ` for ${roleArn}` : ""}.`,
     steps: [
       "Open the credentials used by this workflow (the job's `credential` section).",
-      `Verify and update them: the target role ARN${roleArn ? ` (${roleArn})` : ""}, and that the role's trust policy allows the platform role with the External ID (\`conveyor credential policy <job>\` prints it).`,
-      "Return to the failed run and resolve it to retry (`conveyor runs retry <run id>`).",
+      `Verify and update them: the target role ARN${roleArn ? ` (${roleArn})` : ""}, and that the role's trust policy allows the platform role with the External ID (the credential's trust policy shows both).`,
+      "Return to the failed run and retry the task.",
     ],
   };
 }

@@ -1,18 +1,29 @@
 import type { ConnectionCheck, ConnectorErrorJson, Problem, RunRecord, WorkflowAction } from "@conveyor/core";
+import { actionCommands, type ActionScope } from "./action-commands.js";
 import { formatBytes, line, table, type CliIo } from "./io.js";
 
 export function printProblems(io: CliIo, problems: readonly Problem[]): void {
   for (const p of problems) line(io.stderr, `${p.severity}: ${p.code ? `[${p.code}] ` : ""}${p.path}: ${p.message}`);
 }
 
-export function printError(io: CliIo, error: ConnectorErrorJson, actions: readonly WorkflowAction[] = error.action ? [error.action] : []): void {
+/**
+ * An error and its workflow actions: each action's title and problem, its numbered steps, then
+ * the `conveyor` commands that carry it out (from `scope`: the run's id, the job file…).
+ */
+export function printError(io: CliIo, error: ConnectorErrorJson, actions: readonly WorkflowAction[] = error.action ? [error.action] : [], scope: ActionScope = {}): void {
   line(io.stderr, `error [${error.code}]: ${error.message}`);
   if (actions.length === 0) return;
   line(io.stderr, "");
   line(io.stderr, "Workflow actions:");
+  printActions(io.stderr, actions, scope);
+}
+
+/** Numbered actions with their steps and, after them, the CLI's commands (`→ conveyor runs retry <id>`). */
+export function printActions(out: CliIo["stderr"], actions: readonly WorkflowAction[], scope: ActionScope = {}): void {
   actions.forEach((action, i) => {
-    line(io.stderr, `  ${i + 1}. ${action.title} — ${action.description}`);
-    action.steps.forEach((step, j) => line(io.stderr, `     ${j + 1}) ${step}`));
+    line(out, `  ${i + 1}. ${action.title} — ${action.problem}`);
+    action.steps.forEach((step, j) => line(out, `     ${j + 1}) ${step}`));
+    for (const command of actionCommands(action, scope)) line(out, `     → ${command}`);
   });
 }
 
@@ -34,5 +45,5 @@ export function printRun(io: CliIo, run: RunRecord): void {
     for (const w of report.warnings) line(io.stderr, `warning: ${w}`);
     if (report.details) for (const [k, v] of Object.entries(report.details)) line(io.stdout, `${k}: ${typeof v === "string" ? v : JSON.stringify(v)}`);
   }
-  if (run.failure) printError(io, run.failure.error, run.failure.actions);
+  if (run.failure) printError(io, run.failure.error, run.failure.actions, { runId: run.id, ...(run.origin.jobPath ? { job: run.origin.jobPath } : {}) });
 }

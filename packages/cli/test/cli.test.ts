@@ -178,6 +178,34 @@ describe("conveyor run and runs", () => {
     expect(result.stderr).toContain("2. Retry task");
     expect(result.stderr).toContain("3. Restart workflow");
   });
+
+  it("prints each action's steps in plain words, then the CLI's commands with the failed run's id", async () => {
+    const cwd = await workspace({ "customers.csv": CSV });
+    await writeFile(join(cwd, "job.yaml"), job(join(cwd, "out")));
+    await writeFile(join(cwd, "out"), "a file where the folder should be");
+    const result = await conveyor([...plugin, "run", "job.yaml"], { cwd });
+    expect(result.code).toBe(3);
+    const runId = /^run (\S+) /m.exec(result.stdout)?.[1];
+    expect(runId).toBeDefined();
+    expect(result.stderr).toContain(
+      [
+        "  2. Retry task — The task failed; run it again with the same job, settings and input.",
+        "     1) Review the error of the failed task and fix its cause.",
+        "     2) Retry the task.",
+        `     → conveyor runs retry ${runId}`,
+        "  3. Restart workflow — The workflow failed; restart it from the failed task with the current settings.",
+        "     1) Update the job, credential or destination settings that caused the failure.",
+        "     2) Restart the workflow with the corrected settings.",
+        `     → conveyor runs restart ${runId}`,
+      ].join("\n"),
+    );
+    // The command wording is the CLI's: the run record keeps only the library's words.
+    const shown = await conveyor([...plugin, "runs", "show", runId!], { cwd });
+    expect(shown.stderr).toContain(`     → conveyor runs retry ${runId}`);
+    const record = JSON.parse((await conveyor([...plugin, "runs", "show", runId!, "--json"], { cwd })).stdout) as { failure: { actions: { kind: string }[] } };
+    expect(record.failure.actions.map((a) => a.kind)).toEqual(["fix-permissions", "retry-task", "restart-workflow"]);
+    expect(JSON.stringify(record.failure.actions)).not.toMatch(/conveyor /);
+  });
 });
 
 describe("conveyor test-connection", () => {

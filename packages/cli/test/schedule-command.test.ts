@@ -91,7 +91,7 @@ describe("conveyor schedule add, list, disable, enable, remove", () => {
 });
 
 describe("conveyor scheduler and notifications", () => {
-  it("--once runs each due slot once through `conveyor run`, and never twice", async () => {
+  it("--once runs each due slot once through the runtime, as `conveyor run` would, and never twice", async () => {
     const cwd = await workspace({ "customers.csv": CSV });
     await writeFile(join(cwd, "job.yaml"), job(cwd));
     await conveyor(["schedule", "add", "job.yaml", "--cron", "0 * * * *", "--id", "hourly"], { cwd, env: at("2025-03-01T00:10:00Z") });
@@ -105,6 +105,16 @@ describe("conveyor scheduler and notifications", () => {
     const shown = JSON.parse((await conveyor(["schedule", "show", "hourly", "--json"], { cwd })).stdout) as { slots: { status: string; attempts: { run_id: string }[] }[] };
     expect(shown.slots.map((s) => s.status)).toEqual(["succeeded", "succeeded"]);
     expect(shown.slots.map((s) => s.attempts[0]?.run_id).sort()).toEqual(runs.map((r) => r.id).sort());
+  });
+
+  it("a job in another folder than the working directory reads its input beside its job file, as `conveyor run` does", async () => {
+    const cwd = await workspace({});
+    const elsewhere = await workspace({ "customers.csv": CSV });
+    await writeFile(join(elsewhere, "job.yaml"), job(elsewhere));
+    await conveyor(["schedule", "add", join(elsewhere, "job.yaml"), "--cron", "0 * * * *", "--id", "elsewhere"], { cwd, env: at("2025-03-01T00:10:00Z") });
+    const result = await conveyor(["scheduler", "--once"], { cwd, env: at("2025-03-01T01:05:00Z") });
+    expect(result.stdout).toContain("slot-finished elsewhere slot 2025-03-01T01:00:00.000Z: succeeded, exit 0");
+    expect(await readdir(join(elsewhere, "out"))).toHaveLength(1);
   });
 
   it("configuration failures raise notifications (delivered to a signed webhook), then disable the schedule; notifications are listed, shown and marked read", async () => {
@@ -133,7 +143,7 @@ describe("conveyor scheduler and notifications", () => {
 
       const unread = JSON.parse((await conveyor(["notifications", "--unread", "--json"], { cwd })).stdout) as { notifications: StoredNotification[] };
       expect(unread.notifications.map((n) => n.kind)).toEqual(["schedule-disabled", "run-failed", "run-failed"]);
-      expect(unread.notifications[2]).toMatchObject({ level: "error", exit_code: 2, schedule_id: "hourly", deliveries: [{ channel: "webhook", ok: true }] });
+      expect(unread.notifications[2]).toMatchObject({ level: "error", error: { code: "input.unreadable", category: "invalid-input" }, schedule_id: "hourly", deliveries: [{ channel: "webhook", ok: true }] });
       expect(unread.notifications[2]?.actions.map((a) => a.id)).toContain("fix-job");
 
       expect(received.map((r) => (JSON.parse(r.body) as { kind: string }).kind)).toEqual(["run-failed", "run-failed", "schedule-disabled"]);
@@ -142,8 +152,12 @@ describe("conveyor scheduler and notifications", () => {
       const shown = await conveyor(["notifications", "show", unread.notifications[0]!.id], { cwd });
       expect(shown.stdout).toContain("[error] Schedule hourly disabled after 2 consecutive configuration failures");
       expect(shown.stdout).toContain("Re-enable the schedule");
-      expect(shown.stdout).toContain("Run `conveyor schedule enable hourly`; slots from then on run again.");
-      expect(shown.stdout).toContain(`Run \`conveyor validate ${join(cwd, "job.yaml")}\` and fix what it names.`);
+      expect(shown.stdout).toContain("Enable schedule hourly again; slots from then on run again.");
+      expect(shown.stdout).toContain(`     → conveyor run ${join(cwd, "job.yaml")}\n     → conveyor schedule enable hourly\n`);
+      expect(shown.stdout).toContain(`Fix the job — The scheduled job ${join(cwd, "job.yaml")} could not start.`);
+      expect(shown.stdout).toContain(`     → conveyor validate ${join(cwd, "job.yaml")}\n`);
+      // The stored notification keeps the library's words; the commands are the CLI's.
+      expect(JSON.stringify(unread.notifications.map((n) => n.actions))).not.toMatch(/conveyor /);
 
       expect((await conveyor(["notifications", "read", unread.notifications[2]!.id], { cwd })).stdout).toBe("1 notification marked read\n");
       expect((await conveyor(["notifications", "read"], { cwd })).stdout).toBe("2 notifications marked read\n");

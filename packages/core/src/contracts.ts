@@ -112,8 +112,13 @@ export interface RunTasks {
 }
 
 export interface DestinationContext extends PluginContext {
-  /** What the job's credential resolved to; the destination checks its shape. */
-  credential(): Promise<unknown>;
+  /**
+   * What the job's credential resolved to, resolved once, on first use. A job's credential is
+   * one whose `provides` this destination `accepts` (validation and the run refuse any other),
+   * so the destination names that kind's connection type: `credential<AwsConnection>()`.
+   * Rejects with `credential.missing` when the job has no credential.
+   */
+  credential<T = unknown>(): Promise<T>;
   /** The job's credential itself (its test is part of the destination's). */
   readonly credentialPlugin?: Credential;
   readonly stages: StageResolver;
@@ -160,10 +165,9 @@ export interface Notification {
   title: string;
   message: string;
   created_at: string;
+  /** The run it is about, for a host to open (its tasks, error and workflow actions). */
   run_id?: string;
   error?: { code: string; message: string; category: ErrorCategory };
-  /** The command that opens the failed run (its tasks, error and workflow actions). */
-  view?: string;
   /** The workflow actions, each with its numbered steps, the error's own first. */
   actions: WorkflowAction[];
 }

@@ -3,12 +3,51 @@
  * `code`; where a person must do something, it carries a workflow action with numbered steps.
  */
 
+/**
+ * What a host can offer a person for a failure, as its own button, link or command. The kinds are
+ * closed so a host can handle every one; `id` says which specific action it is.
+ *
+ * - `retry-task`: run the failed task again with the same job, settings and input.
+ * - `restart-workflow`: run the workflow again from the failed task with the current settings.
+ * - `fix-settings`: change the job's, destination's or data template's settings.
+ * - `fix-credentials`: update the credentials (keys, tokens, the role to assume).
+ * - `fix-permissions`: grant access: IAM or bucket policies, an account's access or terms, a
+ *   folder's permissions, the access policy's switches.
+ * - `fix-input`: change the data sent (the query, the input rows, the dataset definition).
+ * - `enable-schedule`: turn a disabled schedule back on once its cause is fixed.
+ * - `contact-support`: only the platform's operators or the service's support can fix it.
+ */
+export const WORKFLOW_ACTION_KINDS = [
+  "retry-task",
+  "restart-workflow",
+  "fix-settings",
+  "fix-credentials",
+  "fix-permissions",
+  "fix-input",
+  "enable-schedule",
+  "contact-support",
+] as const;
+
+export type WorkflowActionKind = (typeof WORKFLOW_ACTION_KINDS)[number];
+
+export function isWorkflowActionKind(value: unknown): value is WorkflowActionKind {
+  return typeof value === "string" && (WORKFLOW_ACTION_KINDS as readonly string[]).includes(value);
+}
+
+/**
+ * A workflow action: what a person can do about a failure. The steps are plain words any host
+ * can show ("Retry the task."); none names a command of a particular host — a host adds its own
+ * (the CLI prints `conveyor runs retry <run id>` beside a `retry-task`).
+ */
 export interface WorkflowAction {
-  /** Stable id, e.g. `s3.invalid-bucket-name`, `retry-task`. */
+  /** What kind of thing the person does, for a host's own button (see {@link WORKFLOW_ACTION_KINDS}). */
+  readonly kind: WorkflowActionKind;
+  /** Stable specific id, e.g. `s3.invalid-bucket-name`, `retry-task`. */
   readonly id: string;
   readonly title: string;
   /** What went wrong, in a sentence. */
-  readonly description: string;
+  readonly problem: string;
+  /** What to do, in order. */
   readonly steps: readonly string[];
 }
 
@@ -95,18 +134,20 @@ export function exitCodeFor(error: unknown): number {
 /** Actions offered on every failed run, after the error's own. */
 export const COMMON_ACTIONS = {
   retryTask: {
+    kind: "retry-task",
     id: "retry-task",
     title: "Retry task",
-    description: "Run the failed task again with the same inputs.",
-    steps: ["Review the error of the failed task.", "Run `conveyor runs retry <run id>`."],
+    problem: "The task failed; run it again with the same job, settings and input.",
+    steps: ["Review the error of the failed task and fix its cause.", "Retry the task."],
   },
   restartWorkflow: {
+    kind: "restart-workflow",
     id: "restart-workflow",
     title: "Restart workflow",
-    description: "Restart from the failed task with the current configuration.",
+    problem: "The workflow failed; restart it from the failed task with the current settings.",
     steps: [
       "Update the job, credential or destination settings that caused the failure.",
-      "Run `conveyor runs restart <run id>`.",
+      "Restart the workflow with the corrected settings.",
     ],
   },
 } as const satisfies Record<string, WorkflowAction>;
@@ -134,7 +175,7 @@ export function jobSettingsError(code: string, message: string, fix: string, det
     code,
     message,
     category: "invalid-input",
-    action: { id: code, title: "Fix the job's settings", description: message, steps: [fix, "Check the job with `conveyor validate <job file>`."] },
+    action: { kind: "fix-settings", id: code, title: "Fix the job's settings", problem: message, steps: [fix, "Check the job's settings again."] },
     ...(details ? { details } : {}),
   });
 }

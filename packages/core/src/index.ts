@@ -3,6 +3,7 @@ import "reflect-metadata";
 export * from "./schema.js";
 export * from "./errors.js";
 export * from "./retry.js";
+export * from "./http-request.js";
 export * from "./tokens.js";
 export * from "./services.js";
 export * from "./contracts.js";
@@ -18,6 +19,9 @@ export * from "./pipeline/identity.js";
 export * from "./pipeline/json-lines.js";
 export * from "./pipeline/gzip.js";
 export * from "./pipeline/run-pipeline.js";
+export * from "./pipeline/stage-chain.js";
+export * from "./pipeline/stage-context.js";
+export * from "./pipeline/success-file.js";
 export * from "./host/manifest.js";
 export * from "./host/plugin-host.js";
 

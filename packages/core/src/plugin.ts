@@ -12,11 +12,20 @@ export interface StageReference {
   kind: "formatter" | "compressor" | "encryptor";
   id: string;
   settings: unknown;
-  /** A setting of the composing plugin that problems are reported under, e.g. `pgp_public_key`. */
+  /**
+   * The setting of the composing plugin that names or stands for the stage (`format`,
+   * `pgp_public_key`): an unknown stage id, and any stage problem not placed more precisely
+   * below, is reported there.
+   */
   path: string;
   /**
+   * The setting that holds the stage's settings as they are passed on (`format_settings`): a
+   * stage problem is reported at its own path inside it (`format_settings.quote_mode`).
+   */
+  settingsPath?: string;
+  /**
    * Stage settings the composing plugin passes through under its own names
-   * (`{ quote_mode: "quote_mode" }`): their problems are reported there instead of at `path`.
+   * (`{ quote_mode: "quote_mode" }`): their problems are reported there.
    */
   settingPaths?: Record<string, string>;
 }
@@ -30,7 +39,11 @@ export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platfor
   readonly apiVersion: number;
   readonly displayName: string;
   readonly description: string;
-  /** The settings a user types; the source of validation, types and JSON Schema. */
+  /**
+   * The settings a user types; the source of validation, types and JSON Schema. A destination's
+   * must be a `z.object`: core adds the access switches (`allow_business_users`,
+   * `allow_restricted_pii`) to it, so a destination does not declare them.
+   */
   readonly settings: Settings;
   /** Dotted paths within the settings that hold secrets (hidden in logs, `writeOnly` in JSON Schema). */
   readonly secrets?: readonly string[];
@@ -49,13 +62,33 @@ export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platfor
   readonly platformSettings?: Platform;
   /** Secret paths within the platform settings. */
   readonly platformSecrets?: readonly string[];
+  /**
+   * For a credential, the kind of connection it resolves to (`aws`): what a destination's
+   * `accepts` names. A credential without one fits no destination that takes credentials.
+   */
+  readonly provides?: string;
+  /**
+   * For a destination, the credential kinds it takes (`["aws"]`): a job's credential must provide
+   * one of them. Without `accepts` it takes none, and a job's credential is refused.
+   */
+  readonly accepts?: readonly string[];
+  /**
+   * For a destination that accepts credentials: every job needs one. Without it a job may have
+   * none (a destination that needs a credential for some of its operations only says so itself).
+   */
+  readonly requiresCredential?: boolean;
   /** Checks across fields beyond the schema: save-time warnings and refusals. */
   check?(settings: z.output<Settings>): Problem[] | Promise<Problem[]>;
   /**
+   * Checks of the platform settings beyond their schema (paths within them), e.g. that the host's
+   * base identity is configured: a host mistake is told at validate, not met at run time.
+   */
+  checkPlatform?(platform: z.output<Platform>): Problem[];
+  /**
    * The stage plugins these settings compose (a destination's formatter, compressor,
    * encryptor), so validation checks their settings too — a bad PGP key is refused when the
-   * destination is saved, not discovered at run time. `path` is where, within this plugin's
-   * settings, a problem of that stage is reported.
+   * destination is saved, not discovered at run time. Each reference says where, within this
+   * plugin's settings, a problem of that stage is reported.
    */
   composes?(settings: z.output<Settings>): StageReference[];
   /** Binds the implementation under `implementationToken(kind, id)`. */

@@ -69,9 +69,10 @@ describe("checkAccess: business users", () => {
         "Business users may not send data to this destination: allow_business_users is off on the destination and on its data template.",
       );
       expect(error.action).toEqual({
+        kind: "fix-permissions",
         id: "policy.business-users-not-allowed",
         title: "Allow business users",
-        description: "This destination is not available to business users.",
+        problem: "This destination is not available to business users.",
         steps: [
           "Ask an operator to open the destination used by this workflow.",
           "Turn on allow_business_users in the destination's settings or in its data template (template.allow_business_users).",
@@ -120,8 +121,8 @@ describe("checkAccess: restricted PII", () => {
           `allow_restricted_pii must be on for both the ${state}.`,
       );
       expect(error.details).toEqual({ columns: ["email", "phone"] });
-      expect(error.action?.title).toBe("Allow restricted PII users");
-      expect(error.action?.description).toBe(
+      expect(error.action).toMatchObject({ kind: "fix-permissions", id: "policy.restricted-pii", title: "Allow restricted PII users" });
+      expect(error.action?.problem).toBe(
         "Users with restricted PII access may not send the PII columns email (EMAIL), phone (PHONE) to this destination.",
       );
       expect(error.action?.steps).toHaveLength(4);

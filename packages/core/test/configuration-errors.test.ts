@@ -37,7 +37,8 @@ describe("configuration errors found at run time", () => {
     expect(exitCodeFor(error)).toBe(2);
     const actions = workflowActions(error);
     expect(actions.map((a) => a.id)).toEqual(["template.missing-value", "restart-workflow"]);
-    expect(actions[0]).toMatchObject({ title: "Fix the job's settings", description: error.message });
+    expect(actions.map((a) => a.kind)).toEqual(["fix-settings", "restart-workflow"]);
+    expect(actions[0]).toMatchObject({ title: "Fix the job's settings", problem: error.message });
   });
 
   it("names what to change in the job", () => {
@@ -47,7 +48,7 @@ describe("configuration errors found at run time", () => {
 });
 
 describe("workflowActions", () => {
-  const action = { id: "s3.access-denied", title: "Access denied", description: "d", steps: ["s"] };
+  const action = { kind: "fix-permissions", id: "s3.access-denied", title: "Access denied", problem: "d", steps: ["s"] } as const;
 
   it("offers a retry where retrying can help: transient, needs-person and internal failures", () => {
     expect(workflowActions(new ConnectorError({ code: "s3.slow-down", message: "m", retryable: true })).map((a) => a.id)).toEqual(["retry-task", "restart-workflow"]);

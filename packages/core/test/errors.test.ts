@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { asConnectorError, ConnectorError, exitCodeFor, invalidInput } from "../src/index.js";
 
 describe("ConnectorError", () => {
-  const action = { id: "s3.invalid-bucket-name", title: "Invalid bucket name", description: "The bucket does not exist.", steps: ["Verify the bucket."] };
+  const action = { kind: "fix-settings", id: "s3.invalid-bucket-name", title: "Invalid bucket name", problem: "The bucket does not exist.", steps: ["Verify the bucket."] } as const;
 
   it("derives its category: an action needs a person, retryable is transient, else internal", () => {
     expect(new ConnectorError({ code: "a", message: "m", action }).category).toBe("needs-person");

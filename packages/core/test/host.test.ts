@@ -46,7 +46,8 @@ describe("PluginHost", () => {
     expect(host.add(greeter, "test")).toBe(true);
     const made = await host.create<Greeter>("destination", "greeter", { greeting: "hi" });
     expect(made).toBeInstanceOf(Greeter);
-    expect(made.settings).toEqual({ greeting: "hi" });
+    // Core adds the access switches to every destination's settings, with their defaults.
+    expect(made.settings).toEqual({ greeting: "hi", allow_business_users: false, allow_restricted_pii: false });
     expect(made.platform).toEqual({ region: "eu-west-1" });
     expect(typeof made.logger.info).toBe("function");
   });
@@ -139,11 +140,69 @@ describe("PluginHost", () => {
     await expect(host.create("destination", "greeter", { greeting: "hi", token: "${env:CONVEYOR_TEST_TOKEN}" })).rejects.toMatchObject({ code: "settings.reference-disabled" });
   });
 
-  it("exports settings as JSON Schema with secret fields writeOnly", () => {
+  it("exports settings as JSON Schema with secret fields writeOnly, and a destination's access switches", () => {
     const schema = settingsJsonSchema(greeter) as { properties: Record<string, Record<string, unknown>>; required: string[] };
     expect(schema.properties.token?.writeOnly).toBe(true);
     expect(schema.properties.greeting?.writeOnly).toBeUndefined();
     expect(schema.required).toEqual(["greeting"]);
+    expect(schema.properties.allow_business_users).toMatchObject({ type: "boolean", default: false });
+    expect(schema.properties.allow_restricted_pii).toMatchObject({ type: "boolean", default: false });
+  });
+
+  it("validates the access switches of every destination, which the plugin does not declare", async () => {
+    const host = new PluginHost();
+    host.add(greeter, "test");
+    expect(await host.validate("destination", "greeter", { greeting: "hi", allow_business_users: "yes" }, "destination.settings")).toEqual([
+      { path: "destination.settings.allow_business_users", message: "must be a boolean", severity: "error" },
+    ]);
+  });
+
+  it("refuses a destination whose settings are no z.object, or that declares the access switches itself", () => {
+    const host = new PluginHost();
+    expect(host.add({ ...greeter, id: "loose", settings: z.string() }, "a")).toBe(false);
+    expect(host.add({ ...greeter, id: "own", settings: z.object({ allow_restricted_pii: z.boolean() }) }, "b")).toBe(false);
+    expect(host.add({ ...greeter, id: "needy", requiresCredential: true }, "c")).toBe(false);
+    expect(host.refused.map((r) => r.reason)).toEqual([
+      `destination "loose" settings must be a z.object: core adds the access switches to every destination's settings`,
+      `destination "own" declares allow_restricted_pii itself; core adds the access switches to every destination's settings`,
+      `plugin "needy" requires a credential but accepts no credential kind`,
+    ]);
+  });
+
+  it("warns of platform settings no loaded plugin takes, naming those they take", () => {
+    const host = new PluginHost({ platform: { region: "eu-west-1", regoin: "eu-west-1" } });
+    host.add(greeter, "test");
+    expect(host.platformProblems()).toEqual([
+      { path: "platform.regoin", message: "is not a setting of any loaded plugin; the loaded plugins take region", severity: "warning" },
+    ]);
+    expect(new PluginHost({ platform: { region: "x" } }).platformProblems()).toEqual([
+      { path: "platform.region", message: "is not a setting of any loaded plugin; no loaded plugin takes platform settings", severity: "warning" },
+    ]);
+  });
+
+  it("runs a plugin's checks of its platform settings at validate and when creating it, with their code and action", async () => {
+    const action = { kind: "fix-credentials" as const, id: "credentials.invalid", title: "Invalid credentials", problem: "No base keys.", steps: ["Set them."] };
+    const keyed = {
+      ...greeter,
+      platformSettings: z.object({ key_id: z.string().optional() }),
+      checkPlatform: (p: { key_id?: string | undefined }) =>
+        p.key_id ? [] : [{ path: "key_id", message: "is missing", severity: "error" as const, code: "credentials.invalid", action }],
+    };
+    const host = new PluginHost();
+    host.add(keyed, "test");
+    expect(await host.validate("destination", "greeter", { greeting: "hi" }, "destination.settings")).toEqual([
+      {
+        path: "platform.key_id",
+        message: 'is missing (for the destination plugin "greeter"); the host sets it in conveyor.config.yaml under platform.key_id or as CONVEYOR_KEY_ID',
+        severity: "error",
+        code: "credentials.invalid",
+        action,
+      },
+    ]);
+    await expect(host.create("destination", "greeter", { greeting: "hi" })).rejects.toMatchObject({ code: "credentials.invalid", action });
+    const withKey = new PluginHost({ platform: { key_id: "AKIA" } });
+    withKey.add(keyed, "test");
+    expect(await withKey.validate("destination", "greeter", { greeting: "hi" }, "destination.settings")).toEqual([]);
   });
 });
 
@@ -155,7 +214,7 @@ describe("composed stages", () => {
     apiVersion: API_VERSION,
     displayName: "Strict",
     description: "An encryptor whose key must start with KEY.",
-    settings: z.object({ key: z.string(), mode: z.enum(["fast", "safe"]).optional() }),
+    settings: z.object({ key: z.string(), mode: z.enum(["fast", "safe"]).optional() }).strict(),
     check: (s) => (s.key.startsWith("KEY") ? [] : [{ path: "key", message: "is not a key", severity: "error" as const }]),
     register() {},
   });
@@ -163,7 +222,7 @@ describe("composed stages", () => {
     ...greeter,
     id: "composer",
     settings: z.object({ greeting: z.string(), public_key: z.string().optional(), stage: z.string().default("strict-stage"), mode: z.string().optional() }),
-    composes: (s) => (s.public_key ? [{ kind: "encryptor" as const, id: s.stage, settings: { key: s.public_key, mode: s.mode }, path: "public_key", settingPaths: { mode: "encryption_mode" } }] : []),
+    composes: (s) => (s.public_key ? [{ kind: "encryptor" as const, id: s.stage, settings: { key: s.public_key, mode: s.mode }, path: "stage", settingPaths: { key: "public_key", mode: "encryption_mode" } }] : []),
   });
 
   it("validates the settings of the stages a plugin composes, reported under the composing setting", async () => {
@@ -174,11 +233,71 @@ describe("composed stages", () => {
     expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "nope" }, "destination.settings")).toEqual([
       { path: "destination.settings.public_key", message: "is not a key", severity: "error" },
     ]);
+    // An unknown stage id is reported at the setting that names it.
     expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "KEY", stage: "gone" }, "destination.settings")).toEqual([
-      { path: "destination.settings.public_key", message: 'needs the encryptor plugin "gone", which is not loaded', severity: "error" },
+      { path: "destination.settings.stage", message: 'unknown encryptor plugin "gone"; available: strict-stage', severity: "error", code: "plugin.unknown" },
     ]);
     expect(await host.validate("destination", "composer", { greeting: "hi", public_key: "KEY", mode: "slow" }, "destination.settings")).toEqual([
       { path: "destination.settings.encryption_mode", message: 'must be one of "fast", "safe"', severity: "error" },
+    ]);
+  });
+
+  // A destination that passes a stage its settings as a nested object, as local-directory does.
+  const nesting = definePlugin({
+    ...greeter,
+    id: "nesting",
+    settings: z.object({ greeting: z.string().min(2), encryption: z.string().default("strict-stage"), encryption_settings: z.record(z.string(), z.unknown()).default({}) }).strict(),
+    composes: (s) => [{ kind: "encryptor" as const, id: s.encryption, settings: s.encryption_settings, path: "encryption", settingsPath: "encryption_settings" }],
+  });
+
+  it("reports a stage's problems at their own path inside the settings passed to it", async () => {
+    const host = new PluginHost();
+    host.add(strictStage, "test");
+    host.add(nesting, "test");
+    expect(await host.validate("destination", "nesting", { greeting: "hi", encryption_settings: { key: "nope", mode: "slow", extra: 1 } }, "destination.settings")).toEqual([
+      { path: "destination.settings.encryption_settings.mode", message: 'must be one of "fast", "safe"', severity: "error" },
+      { path: "destination.settings.encryption_settings", message: 'unknown setting "extra"', severity: "error" },
+    ]);
+    expect(await host.validate("destination", "nesting", { greeting: "hi", encryption_settings: { key: "nope" } }, "destination.settings")).toEqual([
+      { path: "destination.settings.encryption_settings.key", message: "is not a key", severity: "error" },
+    ]);
+  });
+
+  it("still checks the stages when the composing plugin's own settings have errors", async () => {
+    const host = new PluginHost();
+    host.add(strictStage, "test");
+    host.add(nesting, "test");
+    const problems = await host.validate("destination", "nesting", { greeting: "x", unknown: true, encryption: "gone" }, "destination.settings");
+    expect(problems.map((p) => p.path)).toEqual(["destination.settings.greeting", "destination.settings", "destination.settings.encryption"]);
+    // A setting that is itself wrong is not composed from: its default stands in.
+    const wrongType = await host.validate("destination", "nesting", { greeting: "x", encryption: 5, encryption_settings: { key: "nope" } }, "destination.settings");
+    expect(wrongType.map((p) => [p.path, p.message])).toEqual([
+      ["destination.settings.greeting", "must be at least 2 characters"],
+      ["destination.settings.encryption", "must be a string"],
+      ["destination.settings.encryption_settings.key", "is not a key"],
+    ]);
+  });
+
+  it("still checks the stages of settings whose schema has cross-field refinements", async () => {
+    const host = new PluginHost();
+    host.add(strictStage, "test");
+    const refined = nesting.settings.superRefine((s, ctx) => {
+      if (s.greeting === "no") ctx.addIssue({ code: "custom", path: ["greeting"], message: "is not a greeting" });
+    });
+    host.add({ ...nesting, settings: refined }, "test");
+    expect((await host.validate("destination", "nesting", { greeting: "no", encryption_settings: { key: "nope" } }, "destination.settings")).map((p) => [p.path, p.message])).toEqual([
+      ["destination.settings.greeting", "is not a greeting"],
+      ["destination.settings.encryption_settings.key", "is not a key"],
+    ]);
+  });
+
+  it("still checks the stages when the composing plugin's own checks fail", async () => {
+    const host = new PluginHost();
+    host.add(strictStage, "test");
+    host.add({ ...nesting, check: () => [{ path: "greeting", message: "is rude", severity: "error" as const }] }, "test");
+    expect((await host.validate("destination", "nesting", { greeting: "hi", encryption_settings: { key: "nope" } }, "destination.settings")).map((p) => p.path)).toEqual([
+      "destination.settings.greeting",
+      "destination.settings.encryption_settings.key",
     ]);
   });
 });

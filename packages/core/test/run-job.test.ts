@@ -62,7 +62,7 @@ const folderPlugin = definePlugin({
   apiVersion: API_VERSION,
   displayName: "Folder",
   description: "test destination",
-  settings: z.object({ directory: z.string(), rows_per_file: z.number().int(), allow_business_users: z.boolean().optional(), allow_restricted_pii: z.boolean().optional() }),
+  settings: z.object({ directory: z.string(), rows_per_file: z.number().int() }),
   register: (c) => c.register(implementationToken("destination", "folder"), { useClass: FolderDestination }),
 });
 
@@ -121,6 +121,23 @@ describe("runJob", () => {
     expect(run.failure?.error.code).toBe("policy.restricted-pii");
     expect(run.failure?.error.message).toContain("email");
     expect(await readdir(directory)).toEqual([]);
+  });
+
+  it("reads the access switches from the destination's validated settings", async () => {
+    const { directory, host, job } = await setup();
+    const business = { principal: { role: "business_user" } };
+    const withSwitch = (value: unknown) => {
+      const j = job(business);
+      return { ...j, destination: { ...j.destination, settings: { ...j.destination.settings, allow_business_users: value } } };
+    };
+    // A string is not the switch turned on: the send is refused for its settings, not let through.
+    const text = await runJob({ host, job: withSwitch("false"), rows: rows(5), schema: { columns: [schema.columns[0]!] } });
+    expect(text.failure?.error.message).toContain("destination.settings.allow_business_users: must be a boolean");
+    const off = await runJob({ host, job: job(business), rows: rows(5), schema: { columns: [schema.columns[0]!] } });
+    expect(off.failure?.error.code).toBe("policy.business-users-not-allowed");
+    expect(await readdir(directory)).toEqual([]);
+    const on = await runJob({ host, job: withSwitch(true), rows: rows(5), schema: { columns: [schema.columns[0]!] } });
+    expect(on.status).toBe("succeeded");
   });
 
   it("lets the data template drop PII columns so a restricted principal may send the rest", async () => {

@@ -4,7 +4,7 @@ export { jobDigest } from "./job-digest.js";
 export { parseStructured } from "./job-text.js";
 
 // What a host needs besides the API: the stores it may pass, and the types it handles.
-export { FileRunStore, MemoryRunStore, exitCodeFor, EXIT_CODES, ConnectorError } from "@conveyor/core";
+export { FileRunStore, MemoryRunStore, exitCodeFor, EXIT_CODES, ConnectorError, WORKFLOW_ACTION_KINDS, isWorkflowActionKind } from "@conveyor/core";
 export type {
   ConnectionCheck,
   ConnectorErrorJson,
@@ -20,4 +20,5 @@ export type {
   Schema,
   Value,
   WorkflowAction,
+  WorkflowActionKind,
 } from "@conveyor/core";

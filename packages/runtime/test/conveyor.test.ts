@@ -3,6 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import localDirectory from "@conveyor-example/destination-local-directory";
 import awsCredentials from "@conveyor/credential-aws";
+import roleToRole from "@conveyor/credential-iam-role-to-role";
+import s3 from "@conveyor/destination-amazon-s3";
+import delimited from "@conveyor/format-delimited";
 import { customerRows, customerSchema } from "@conveyor/testkit";
 import { describe, expect, it } from "vitest";
 import { createConveyor, FileRunStore, jobDigest } from "../src/index.js";
@@ -89,19 +92,45 @@ describe("createConveyor", () => {
   });
 });
 
+/** A destination that takes the AWS credentials, with the formatter its settings compose. */
+const awsPlugins = [s3, ...delimited, ...awsCredentials];
+const s3JobWith = (credential: object) => ({ name: "customers", destination: { plugin: "amazon-s3", settings: { prefix: "p", format: "csv" } }, credential });
+
+describe("the host's platform settings", () => {
+  it("warns at validate of a platform setting no loaded plugin takes; the job stays valid", async () => {
+    const conveyor = await createConveyor({ plugins: awsPlugins, platform: { aws_region: "eu-west-1", aws_regoin: "eu-west-1" } });
+    const credential = { plugin: "aws-access-key", settings: { access_key_id: "AKIAEXAMPLEEXAMPLE01", secret_access_key: "s" } };
+    const checked = await conveyor.validate(s3JobWith(credential));
+    expect(checked.valid).toBe(true);
+    expect(checked.problems).toEqual([
+      { path: "platform.aws_regoin", severity: "warning", message: expect.stringMatching(/^is not a setting of any loaded plugin; the loaded plugins take .*aws_region/) },
+    ]);
+  });
+
+  it("refuses a job at validate when the host lacks its base AWS identity, as Invalid credentials with an action", async () => {
+    const platform = { platform_role_arn: "arn:aws:iam::123456789012:role/platform", external_id: "tenant-1-external-id" };
+    const conveyor = await createConveyor({ plugins: [...awsPlugins, roleToRole], platform });
+    const job = s3JobWith({ plugin: "iam-role-to-role", settings: { target_role_arn: "arn:aws:iam::210987654321:role/exports", bucket: "exports-bucket" } });
+    const checked = await conveyor.validate(job);
+    expect(checked.problems).toEqual([
+      expect.objectContaining({ path: "platform.aws_access_key_id", code: "credentials.invalid", action: expect.objectContaining({ kind: "fix-credentials" }) }),
+    ]);
+    await expect(conveyor.send({ job, rows: customerRows(1), schema: customerSchema })).rejects.toMatchObject({ code: "credentials.invalid", action: { kind: "fix-credentials" } });
+  });
+});
+
 describe("tenant safety", () => {
   it("resolves no ${env:} or ${file:} reference unless the host enables them, not even in a secret setting", async () => {
-    const dir = await tempDir();
     process.env.CONVEYOR_RUNTIME_TEST_SECRET = "host-secret-value";
-    const conveyor = await createConveyor({ plugins: [localDirectory, ...awsCredentials] });
+    const conveyor = await createConveyor({ plugins: awsPlugins });
     const credential = { plugin: "aws-access-key", settings: { access_key_id: "AKIAEXAMPLEEXAMPLE01", secret_access_key: "${env:CONVEYOR_RUNTIME_TEST_SECRET}" } };
-    const checked = await conveyor.validate({ ...jobFor(dir), credential });
+    const checked = await conveyor.validate(s3JobWith(credential));
     expect(checked.valid).toBe(false);
     expect(checked.problems).toEqual([expect.objectContaining({ path: "credential.settings.secret_access_key", code: "settings.reference-disabled" })]);
     const fileCredential = { ...credential, settings: { ...credential.settings, secret_access_key: "${file:/etc/hostname}" } };
-    const sent = conveyor.send({ job: { ...jobFor(dir), credential: fileCredential }, rows: customerRows(1), schema: customerSchema });
+    const sent = conveyor.send({ job: s3JobWith(fileCredential), rows: customerRows(1), schema: customerSchema });
     await expect(sent).rejects.toMatchObject({ code: "settings.reference-disabled" });
-    expect(await readdir(dir)).toEqual([]);
+    expect(await conveyor.runs.list()).toEqual([]);
   });
 
   it("refuses a reference in a setting that is not secret, whatever the host enables", async () => {
@@ -115,10 +144,9 @@ describe("tenant safety", () => {
   });
 
   it("resolves a reference in a secret setting when the host enables it", async () => {
-    const dir = await tempDir();
-    const conveyor = await createConveyor({ plugins: [localDirectory, ...awsCredentials], references: { env: { SECRET: "host-secret-value" } } });
+    const conveyor = await createConveyor({ plugins: awsPlugins, references: { env: { SECRET: "host-secret-value" } } });
     const credential = { plugin: "aws-access-key", settings: { access_key_id: "AKIAEXAMPLEEXAMPLE01", secret_access_key: "${env:SECRET}" } };
-    const checked = await conveyor.validate({ ...jobFor(dir), credential });
+    const checked = await conveyor.validate(s3JobWith(credential));
     expect(checked.valid).toBe(true);
   });
 

@@ -11,7 +11,6 @@ export interface NotificationMessage extends Notification {
   schedule_id: string;
   job: string;
   scheduled_time?: string;
-  exit_code?: number;
 }
 
 export interface Delivery {

@@ -1,50 +1,63 @@
-import { asConnectorError, EXIT_CODES, type ConnectorErrorJson, type RunRecord, type WorkflowAction } from "@conveyor/core";
+import { asConnectorError, type ErrorCategory, type RunFailure, type RunRecord, type WorkflowAction } from "@conveyor/core";
+import type { Conveyor } from "@conveyor/runtime";
 import type { Schedule } from "./schedule.js";
 
-export interface RunRequest {
-  schedule: Schedule;
-  /** The slot: the run's scheduled time, whatever its delay. */
-  scheduledTime: Date;
-  /** 1 for the first attempt at this slot; each transient retry adds one. */
-  attempt: number;
-  /** The failed run a retry continues, so objects it completed are not written again. */
-  previous?: RunRecord;
+/** A schedule's job as the host holds it at the slot. */
+export interface ScheduledJob {
+  /** The job as a job file holds it (snake_case keys); the runtime validates it. */
+  job: unknown;
+  /** Where the host found it, recorded on the run. */
+  jobPath?: string;
 }
 
-/** How one run ended, in the `conveyor run` exit codes: 0, 2 input, 3 person, 4 transient, 1 internal. */
-export interface RunOutcome {
-  exitCode: number;
+/** Where each slot's job is read from: the CLI reads the schedule's job file; a host app, its own store. */
+export interface JobSource {
+  load(schedule: Schedule): Promise<ScheduledJob>;
+}
+
+/** What the scheduler uses of a Conveyor: sending a job, restarting a failed run, and its secrets to scrub. */
+export type JobSender = Pick<Conveyor, "send" | "restart" | "secrets">;
+
+/** How one attempt at a slot ended: its run, when one started, and its failure, if any. */
+export interface SlotOutcome {
   run?: RunRecord;
-  error?: ConnectorErrorJson;
-  actions: WorkflowAction[];
+  failure?: RunFailure;
 }
 
-/** Runs a schedule's job once. The CLI runs it in-process; tests use fakes. */
-export interface JobRunner {
-  run(request: RunRequest): Promise<RunOutcome>;
+/**
+ * One attempt at a slot. The job is read afresh, so one edited since it was scheduled runs as it
+ * is now; the first attempt renders file names for the slot, so a late slot keeps its names; a
+ * retry restarts the failed run, so objects it completed are not written again. A job that cannot
+ * be read or sent is a failed attempt, never a throw, so one bad job does not stop the loop.
+ */
+export async function runAttempt(conveyor: JobSender, jobs: JobSource, schedule: Schedule, slot: Date, previous?: RunRecord): Promise<SlotOutcome> {
+  let outcome: SlotOutcome;
+  try {
+    const { job, jobPath } = await jobs.load(schedule);
+    const run = previous ? await conveyor.restart(previous.id, { job }) : await conveyor.send({ job, now: slot, ...(jobPath ? { jobPath } : {}) });
+    outcome = run.failure ? { run, failure: run.failure } : { run };
+  } catch (error) {
+    outcome = { failure: failureToStart(error, schedule.job) };
+  }
+  // What the scheduler keeps is stored, shown and delivered: no secret may travel with it.
+  return conveyor.secrets.redactDeep(outcome);
 }
 
-export function outcomeOfRun(run: RunRecord): RunOutcome {
-  if (!run.failure) return { exitCode: 0, run, actions: [] };
-  return { exitCode: EXIT_CODES[run.failure.error.category], run, error: run.failure.error, actions: run.failure.actions };
-}
-
-/** A run that could not start (an invalid job file, a missing input) still has an exit code and, where known, an action. */
-export function outcomeOfError(error: unknown, jobPath: string): RunOutcome {
+/** A run that could not start (an invalid job file, a missing input): its error and what to do. */
+export function failureToStart(error: unknown, jobPath: string): RunFailure {
   const failure = asConnectorError(error);
   const own = failure.action ? [failure.action] : [];
   const fix: WorkflowAction = {
+    kind: "fix-settings",
     id: "fix-job",
     title: "Fix the job",
-    description: "The scheduled job could not start.",
-    steps: [`Run \`conveyor validate ${jobPath}\` and fix what it names.`, `Run \`conveyor run ${jobPath}\` to check it, or wait for the next slot.`],
+    problem: `The scheduled job ${jobPath} could not start.`,
+    steps: ["Check the job file and its settings, and fix what the check names.", "Run the job once to check it, or wait for the next slot."],
   };
-  return { exitCode: EXIT_CODES[failure.category], error: failure.toJSON(), actions: [...own, fix] };
+  return { error: failure.toJSON(), actions: [...own, fix] };
 }
 
-/** Exit 2 and 3: the job, its settings or its credentials need a person; running again will not help. */
-export function isConfigurationFailure(outcome: RunOutcome): boolean {
-  return outcome.exitCode === 2 || outcome.exitCode === 3;
+/** The job, its settings or its credentials need a person: running again will not help. */
+export function isConfigurationFailure(category: ErrorCategory | undefined): boolean {
+  return category === "invalid-input" || category === "needs-person";
 }
-
-export const TRANSIENT_EXIT_CODE = EXIT_CODES.transient;

@@ -7,9 +7,10 @@ export type SlotStatus = "running" | "succeeded" | "failed" | "skipped" | "inter
 
 export interface SlotAttempt {
   run_id?: string;
-  exit_code: number;
+  status: "succeeded" | "failed";
   started_at: string;
   finished_at: string;
+  /** Why it failed; its category decides whether the slot is retried or counts towards disabling. */
   error?: Pick<ConnectorErrorJson, "code" | "message" | "category">;
 }
 

@@ -8,9 +8,9 @@ export const scheduleSettingsSchema = z
     cron: z.string().describe('Five-field cron expression, @daily (midnight in the time zone), @hourly, or "" for no scheduled run.'),
     timezone: z.string().default("UTC").describe("IANA time zone the cron expression is read in."),
     delay: z.number().int().min(0).default(0).describe("Seconds after the slot the run starts; the run's scheduled time stays the slot."),
-    retry_limit: z.number().int().min(0).max(32).default(0).describe("How many times a run that failed transiently (exit 4) is retried."),
+    retry_limit: z.number().int().min(0).max(32).default(0).describe("How many times a run that failed transiently (throttling, a network fault) is retried."),
     cron_mode: z.enum(CRON_MODES).default("standard").describe("standard (Vixie: either day field matches) or td (the more frequent day field wins)."),
-    disable_after: z.number().int().min(1).max(100).default(3).describe("Consecutive configuration or credential failures (exit 2/3) after which the schedule is disabled."),
+    disable_after: z.number().int().min(1).max(100).default(3).describe("Consecutive configuration or credential failures (invalid input, or a person must act) after which the schedule is disabled."),
     skip_missed: z.boolean().default(false).describe("Record slots missed while the scheduler was not running as skipped instead of running them once."),
     enabled: z.boolean().default(true),
   })
@@ -25,14 +25,14 @@ export interface Schedule extends ScheduleSettings {
   updated_at: string;
   /** Slots at or before this instant are accounted for; later ones are pending. */
   cursor: string;
-  /** Configuration or credential failures (exit 2/3) since the last success. */
+  /** Configuration or credential failures (`invalid-input`, `needs-person`) since the last success. */
   consecutive_config_failures: number;
   last_status?: "succeeded" | "failed";
   disabled_reason?: string;
   disabled_at?: string;
 }
 
-/** Validates settings, naming each bad field and what it allows (exit 2). */
+/** Validates settings, naming each bad field and what it allows (`invalid-input`). */
 export function parseScheduleSettings(raw: unknown): ScheduleSettings {
   const parsed = scheduleSettingsSchema.safeParse(raw, { reportInput: true });
   if (!parsed.success) {

@@ -1,8 +1,8 @@
-import { backoffDelay, systemClock, type Clock, type RunRecord } from "@conveyor/core";
+import { backoffDelay, systemClock, type Clock, type ErrorCategory, type RunRecord } from "@conveyor/core";
 import { Alerts, runFailed, scheduleDisabled, scheduleRecovered, slotInterrupted, type Channel } from "./alerts.js";
 import { acquireLock, isAlive, type Lock } from "./lock.js";
 import { NotificationStore } from "./notifications.js";
-import { isConfigurationFailure, TRANSIENT_EXIT_CODE, type JobRunner, type RunOutcome } from "./runner.js";
+import { isConfigurationFailure, runAttempt, type JobSender, type JobSource, type SlotOutcome } from "./runner.js";
 import { dueSlots, nextRun, type Schedule } from "./schedule.js";
 import { ScheduleStore, type SlotRecord } from "./schedule-store.js";
 
@@ -14,7 +14,8 @@ export interface SchedulerEvent {
   scheduled_time: string;
   status?: SlotRecord["status"];
   run_id?: string;
-  exit_code?: number;
+  /** For a failed slot and a retry: how the run failed. */
+  category?: ErrorCategory;
   attempt?: number;
   delay_ms?: number;
   /** For `error`: what failed (the schedule is tried again at the next tick). */
@@ -23,7 +24,14 @@ export interface SchedulerEvent {
 
 export interface SchedulerOptions {
   stateDir: string;
-  runner: JobRunner;
+  /** Where each slot's job is read from, at the slot. */
+  jobs: JobSource;
+  /**
+   * Sends the jobs; its `secrets` are scrubbed from everything the scheduler stores, emits and
+   * delivers. A function when it depends on the schedule: the CLI reads each job's inputs and
+   * `${file:}` references beside its job file, a host app may keep one per tenant.
+   */
+  conveyor: JobSender | ((schedule: Schedule) => Promise<JobSender>);
   clock?: Clock;
   channels?: readonly Channel[];
   /** How often (clock ms) schedules are read again, to see ones added or enabled meanwhile. */
@@ -96,7 +104,8 @@ export class Scheduler {
     this.stopping = true;
     for (const [id, worker] of this.busy) {
       if (!worker.slot) continue;
-      await this.markInterrupted(await this.store.get(id), worker.slot, reason);
+      const schedule = await this.store.get(id);
+      await this.markInterrupted(await this.conveyorFor(schedule), schedule, worker.slot, reason);
     }
     this.interrupted?.();
   }
@@ -158,12 +167,13 @@ export class Scheduler {
 
   /** Runs (or accounts for) one slot; false when another live process holds it. */
   private async runSlot(schedule: Schedule, slot: Date, worker: Worker): Promise<boolean> {
+    const conveyor = await this.conveyorFor(schedule);
     const existing = await this.store.slot(schedule.id, slot);
     if (existing?.status === "running") {
       // Claimed by a scheduler that died mid-run: the run may have written part of its
       // export, so it is reported instead of run again.
       if (existing.pid !== process.pid && isAlive(existing.pid)) return false;
-      await this.markInterrupted(schedule, existing, `the scheduler (process ${existing.pid}) stopped during the run`);
+      await this.markInterrupted(conveyor, schedule, existing, `the scheduler (process ${existing.pid}) stopped during the run`);
       return this.advance(schedule.id, slot);
     }
     if (existing) return this.advance(schedule.id, slot);
@@ -178,36 +188,36 @@ export class Scheduler {
     await this.store.saveSlot(record);
     worker.slot = record;
     this.emit({ event: "slot-started", schedule_id: schedule.id, scheduled_time: record.scheduled_time });
-    const outcome = await this.attempts(schedule, slot, record, worker);
+    const outcome = await this.attempts(conveyor, schedule, slot, record, worker);
     if (record.status === "interrupted") return true;
-    record.status = outcome.exitCode === 0 ? "succeeded" : "failed";
+    const category = outcome.failure?.error.category;
+    record.status = outcome.failure ? "failed" : "succeeded";
     record.finished_at = this.clock.now().toISOString();
     await this.store.saveSlot(record);
-    this.emit({ event: "slot-finished", schedule_id: schedule.id, scheduled_time: record.scheduled_time, status: record.status, exit_code: outcome.exitCode, ...(outcome.run ? { run_id: outcome.run.id } : {}) });
-    await this.settle(schedule.id, slot, outcome, record.attempts.length);
+    this.emit({ event: "slot-finished", schedule_id: schedule.id, scheduled_time: record.scheduled_time, status: record.status, ...(category ? { category } : {}), ...(outcome.run ? { run_id: outcome.run.id } : {}) });
+    await this.settle(conveyor, schedule.id, slot, outcome, record.attempts.length);
     return true;
   }
 
-  /** The first run, then transient failures (exit 4) again up to the retry limit. */
-  private async attempts(schedule: Schedule, slot: Date, record: SlotRecord, worker: Worker): Promise<RunOutcome> {
+  /** The first run, then transient failures again up to the retry limit. */
+  private async attempts(conveyor: JobSender, schedule: Schedule, slot: Date, record: SlotRecord, worker: Worker): Promise<SlotOutcome> {
     let previous: RunRecord | undefined;
     for (let attempt = 1; ; attempt++) {
       const started = this.clock.now().toISOString();
-      const outcome = await this.options.runner
-        .run({ schedule, scheduledTime: slot, attempt, ...(previous ? { previous } : {}) })
-        .catch((error: unknown): RunOutcome => ({ exitCode: 1, error: { code: "internal", message: String(error), category: "internal", retryable: false }, actions: [] }));
+      const outcome = await runAttempt(conveyor, this.options.jobs, schedule, slot, previous);
+      const error = outcome.failure?.error;
       record.attempts.push({
         ...(outcome.run ? { run_id: outcome.run.id } : {}),
-        exit_code: outcome.exitCode,
+        status: error ? "failed" : "succeeded",
         started_at: started,
         finished_at: this.clock.now().toISOString(),
-        ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message, category: outcome.error.category } } : {}),
+        ...(error ? { error: { code: error.code, message: error.message, category: error.category } } : {}),
       });
-      if (outcome.exitCode !== TRANSIENT_EXIT_CODE || attempt > schedule.retry_limit || this.stopping) return outcome;
+      if (error?.category !== "transient" || attempt > schedule.retry_limit || this.stopping) return outcome;
       previous = outcome.run;
       const backoff = this.options.retryBackoff ?? { baseDelayMs: 30_000, maxDelayMs: 600_000 };
       const delayMs = backoffDelay(attempt, { maxAttempts: schedule.retry_limit + 1, ...backoff }, this.options.random);
-      this.emit({ event: "retrying", schedule_id: schedule.id, scheduled_time: slot.toISOString(), attempt: attempt + 1, delay_ms: delayMs, exit_code: outcome.exitCode });
+      this.emit({ event: "retrying", schedule_id: schedule.id, scheduled_time: slot.toISOString(), attempt: attempt + 1, delay_ms: delayMs, category: error.category });
       worker.backoff = true;
       this.changed();
       await this.clock.sleep(delayMs);
@@ -216,41 +226,48 @@ export class Scheduler {
   }
 
   /** Moves the cursor past the slot and applies its outcome: counters, disabling, notifications. */
-  private async settle(id: string, slot: Date, outcome: RunOutcome, attempts: number): Promise<void> {
+  private async settle(conveyor: JobSender, id: string, slot: Date, outcome: SlotOutcome, attempts: number): Promise<void> {
+    const { failure } = outcome;
+    const configuration = isConfigurationFailure(failure?.error.category);
     const before = await this.store.get(id);
     const schedule = await this.store.update(
       id,
       (s) => {
         s.cursor = laterOf(s.cursor, slot);
-        s.last_status = outcome.exitCode === 0 ? "succeeded" : "failed";
-        if (outcome.exitCode === 0) s.consecutive_config_failures = 0;
-        else if (isConfigurationFailure(outcome)) s.consecutive_config_failures += 1;
-        if (s.enabled && s.consecutive_config_failures >= s.disable_after) {
+        s.last_status = failure ? "failed" : "succeeded";
+        if (!failure) s.consecutive_config_failures = 0;
+        else if (configuration) s.consecutive_config_failures += 1;
+        if (failure && s.enabled && s.consecutive_config_failures >= s.disable_after) {
           s.enabled = false;
           s.disabled_at = this.clock.now().toISOString();
-          s.disabled_reason = `${s.consecutive_config_failures} consecutive configuration failures (last: ${outcome.error?.code ?? "unknown"})`;
+          s.disabled_reason = `${s.consecutive_config_failures} consecutive configuration failures (last: ${failure.error.code})`;
         }
       },
       this.clock.now(),
     );
-    if (outcome.exitCode === 0) {
-      if (before.last_status === "failed") await this.alerts.raise(scheduleRecovered(schedule, slot, outcome));
+    if (!failure) {
+      if (before.last_status === "failed") await this.alerts.raise(scheduleRecovered(schedule, slot, outcome), conveyor.secrets);
       return;
     }
-    await this.alerts.raise(runFailed(schedule, slot, outcome, attempts, isConfigurationFailure(outcome) ? schedule.consecutive_config_failures : undefined));
+    await this.alerts.raise(runFailed(schedule, slot, { ...outcome, failure }, attempts, configuration ? schedule.consecutive_config_failures : undefined), conveyor.secrets);
     if (before.enabled && !schedule.enabled) {
-      await this.alerts.raise(scheduleDisabled(schedule, slot, outcome));
+      await this.alerts.raise(scheduleDisabled(schedule, slot, { ...outcome, failure }), conveyor.secrets);
       this.emit({ event: "schedule-disabled", schedule_id: id, scheduled_time: slot.toISOString() });
     }
   }
 
-  private async markInterrupted(schedule: Schedule, record: SlotRecord, reason: string): Promise<void> {
+  private async markInterrupted(conveyor: JobSender, schedule: Schedule, record: SlotRecord, reason: string): Promise<void> {
     record.status = "interrupted";
     record.reason = reason;
     record.finished_at = this.clock.now().toISOString();
     await this.store.saveSlot(record);
-    await this.alerts.raise(slotInterrupted(schedule, new Date(record.scheduled_time), reason));
+    await this.alerts.raise(slotInterrupted(schedule, new Date(record.scheduled_time), reason), conveyor.secrets);
     this.emit({ event: "slot-interrupted", schedule_id: schedule.id, scheduled_time: record.scheduled_time, status: "interrupted" });
+  }
+
+  private async conveyorFor(schedule: Schedule): Promise<JobSender> {
+    const { conveyor } = this.options;
+    return typeof conveyor === "function" ? conveyor(schedule) : conveyor;
   }
 
   private async advance(id: string, slot: Date): Promise<true> {

@@ -1,8 +1,9 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import type { Clock, ConnectorErrorJson, RunRecord, WorkflowAction } from "@conveyor/core";
-import type { JobRunner, RunOutcome, RunRequest } from "../src/index.js";
+import { SecretRegistry, type Clock, type ConnectorErrorJson, type RunRecord, type WorkflowAction } from "@conveyor/core";
+import type { SendOptions } from "@conveyor/runtime";
+import type { JobSender, JobSource } from "../src/index.js";
 
 /**
  * Simulated time. Sleepers wake in time order, and time moves only when `gate` (the
@@ -76,20 +77,34 @@ export async function tempDir(): Promise<string> {
 }
 
 export function action(id: string): WorkflowAction {
-  return { id, title: `Resolve ${id}`, description: `What went wrong: ${id}.`, steps: [`First step for ${id}.`, `Second step for ${id}.`] };
+  return { kind: "fix-credentials", id, title: `Resolve ${id}`, problem: `What went wrong: ${id}.`, steps: [`First step for ${id}.`, `Second step for ${id}.`] };
+}
+
+/** Each schedule's job names its schedule, so the fake Conveyor can tell which one it sends. */
+export const jobs: JobSource = { load: async (schedule) => ({ job: { schedule_id: schedule.id }, jobPath: schedule.job }) };
+
+/** One send or restart the scheduler asked for. */
+export interface SentRun {
+  scheduleId: string;
+  jobPath?: string;
+  /** The slot: the time file names are rendered for (a restart keeps the failed run's). */
+  scheduledTime: Date;
+  attempt: number;
+  /** The failed run a restart continues. */
+  previous?: RunRecord;
 }
 
 let runs = 0;
 
-/** A run record as `conveyor run` would leave it. */
-export function runRecord(request: RunRequest, error?: ConnectorErrorJson, actions: WorkflowAction[] = []): RunRecord {
+/** A run record as the runtime would return it. */
+export function runRecord(sent: SentRun, error?: ConnectorErrorJson, actions: WorkflowAction[] = []): RunRecord {
   const id = `run-${++runs}`;
-  const at = request.scheduledTime.toISOString();
+  const at = sent.scheduledTime.toISOString();
   return {
     id,
-    origin: { jobName: "customers", jobPath: request.schedule.job, destination: "amazon-s3" },
+    origin: { jobName: "customers", ...(sent.jobPath ? { jobPath: sent.jobPath } : {}), destination: "amazon-s3" },
     status: error ? "failed" : "succeeded",
-    attempt: request.previous ? request.previous.attempt + 1 : 1,
+    attempt: sent.attempt,
     createdAt: at,
     updatedAt: at,
     tasks: [],
@@ -103,23 +118,38 @@ export const ERRORS = {
   credentials: { code: "credentials.invalid", message: "The credentials are invalid", category: "needs-person", retryable: false },
 } satisfies Record<string, ConnectorErrorJson>;
 
-const EXIT = { transient: 4, "invalid-input": 2, "needs-person": 3, internal: 1 } as const;
+/**
+ * The part of a Conveyor the scheduler uses: each run fails with the error `decide` returns (and
+ * that error's action), else succeeds. It redacts nothing itself, so the tests see what the
+ * scheduler scrubs.
+ */
+export class ScriptedConveyor implements JobSender {
+  readonly requests: SentRun[] = [];
+  readonly secrets = new SecretRegistry();
+  private readonly runs = new Map<string, { sent: SentRun; run: RunRecord }>();
 
-/** A runner that records each request and answers from `decide` (success when it returns nothing). */
-export class ScriptedRunner implements JobRunner {
-  readonly requests: RunRequest[] = [];
-  constructor(private readonly decide: (request: RunRequest) => ConnectorErrorJson | undefined | Promise<ConnectorErrorJson | undefined> = () => undefined) {}
+  constructor(private readonly decide: (sent: SentRun) => ConnectorErrorJson | undefined | Promise<ConnectorErrorJson | undefined> = () => undefined) {}
 
-  async run(request: RunRequest): Promise<RunOutcome> {
-    this.requests.push(request);
-    const error = await this.decide(request);
-    const actions = error ? [action(error.code)] : [];
-    const run = runRecord(request, error, actions);
-    return error ? { exitCode: EXIT[error.category], run, error, actions } : { exitCode: 0, run, actions: [] };
+  async send(options: SendOptions): Promise<RunRecord> {
+    const { schedule_id } = options.job as { schedule_id: string };
+    return this.answer({ scheduleId: schedule_id, ...(options.jobPath ? { jobPath: options.jobPath } : {}), scheduledTime: options.now!, attempt: 1 });
+  }
+
+  async restart(runId: string): Promise<RunRecord> {
+    const { sent, run } = this.runs.get(runId)!;
+    return this.answer({ ...sent, attempt: sent.attempt + 1, previous: run });
   }
 
   /** The slots run, as ISO strings, once per attempt. */
   slots(): string[] {
     return this.requests.map((r) => r.scheduledTime.toISOString());
+  }
+
+  protected async answer(sent: SentRun): Promise<RunRecord> {
+    this.requests.push(sent);
+    const error = await this.decide(sent);
+    const run = runRecord(sent, error, error ? [action(error.code)] : []);
+    this.runs.set(run.id, { sent, run });
+    return run;
   }
 }

@@ -1,10 +1,13 @@
 import { API_VERSION, definePlugin, implementationToken, type Problem, z } from "@conveyor/core";
 import {
   accountIdSchema,
+  AWS_CREDENTIAL_KIND,
   awsCommonSettings,
   awsPlatformSecrets,
   awsPlatformSettings,
   externalIdSchema,
+  hostIdentityProblems,
+  hostIdentitySettings,
   roleNameSchema,
   sessionNameSchema,
 } from "@conveyor/aws";
@@ -53,6 +56,7 @@ export const accessKeyPlugin = definePlugin({
   displayName: "AWS access key",
   description: "An access key id and secret access key, with a session token for temporary keys.",
   settings: accessKeySettings,
+  provides: AWS_CREDENTIAL_KIND,
   secrets: ["secret_access_key", "session_token"],
   platformSettings: awsPlatformSettings,
   platformSecrets: awsPlatformSecrets,
@@ -78,9 +82,12 @@ export const assumeRolePlugin = definePlugin({
   displayName: "AWS assume role",
   description: "Assumes a role (account id + role name) with an External ID from the host's own AWS identity.",
   settings: assumeRoleSettings,
+  provides: AWS_CREDENTIAL_KIND,
   secrets: ["external_id"],
-  platformSettings: awsPlatformSettings,
+  platformSettings: awsPlatformSettings.extend(hostIdentitySettings),
   platformSecrets: awsPlatformSecrets,
+  // The role is assumed from the host's own identity: missing, it is a host mistake told at validate.
+  checkPlatform: hostIdentityProblems,
   register(container) {
     container.register(implementationToken("credential", ASSUME_ROLE_ID), { useClass: AssumeRoleCredential });
   },

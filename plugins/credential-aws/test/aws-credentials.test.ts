@@ -169,6 +169,16 @@ describe("aws-assume-role", () => {
     expect((await failure(credential.resolve(context))).details).toMatchObject({ aws_code: "ExpiredToken" });
   });
 
+  it("refuses a host without its own AWS identity as Invalid credentials before any network call; the access key needs none", async () => {
+    const calls = emulators.sts.calls.length;
+    const keyless = { aws_access_key_id: undefined, aws_secret_access_key: undefined };
+    const error = await failure(make<AssumeRoleCredential>("aws-assume-role", role(), keyless));
+    expect(error).toMatchObject({ code: "credentials.invalid", action: { kind: "fix-credentials" } });
+    expect(error.message).toContain("platform.aws_access_key_id");
+    expect(emulators.sts.calls.length).toBe(calls);
+    await expect(make("aws-access-key", { access_key_id: WRITER.accessKeyId, secret_access_key: WRITER.secretAccessKey }, keyless)).resolves.toBeDefined();
+  });
+
   it("refreshes the session during a multipart upload that outlives it", async () => {
     const { credential, context } = await make<AssumeRoleCredential>("aws-assume-role", role({ duration_seconds: 900 }));
     const connection = await credential.resolve(context);

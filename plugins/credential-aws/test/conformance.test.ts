@@ -38,6 +38,7 @@ describeCredential(accessKeyPlugin, {
   ],
   verifyResolved,
   refusedSettings: { access_key_id: WRITER.accessKeyId, secret_access_key: "not-the-secret-key-0123456789" },
+  secretSettings: (secret) => ({ settings: { access_key_id: WRITER.accessKeyId, secret_access_key: secret, bucket: "conveyor-exports" } }),
   secrets: () => [WRITER.secretAccessKey, "not-the-secret-key-0123456789", emulators.info.secret_access_key],
 });
 
@@ -53,5 +54,6 @@ describeCredential(assumeRolePlugin, {
   ],
   verifyResolved,
   refusedSettings: { account_id: "210987654321", role_name: "conveyor-direct", external_id: "not-the-external-id" },
+  secretSettings: (secret) => ({ settings: { account_id: "210987654321", role_name: "conveyor-direct", external_id: secret, bucket: "conveyor-exports" } }),
   secrets: () => [emulators.info.secret_access_key, DIRECT_EXTERNAL_ID],
 });

@@ -1,10 +1,13 @@
 import { API_VERSION, definePlugin, implementationToken, z } from "@conveyor/core";
 import {
+  AWS_CREDENTIAL_KIND,
   awsCommonSettings,
   awsPlatformSecrets,
   awsPlatformSettings,
   bucketNameSchema,
   externalIdSchema,
+  hostIdentityProblems,
+  hostIdentitySettings,
   roleArnSchema,
   sessionNameSchema,
 } from "@conveyor/aws";
@@ -25,6 +28,7 @@ export const settings = z
 
 /** What the host provides (conveyor.config.yaml `platform:` or CONVEYOR_*), never typed by the user. */
 export const platformSettings = awsPlatformSettings.extend({
+  ...hostIdentitySettings,
   platform_role_arn: roleArnSchema.describe("The platform's intermediate role, trusted by the customer's role."),
   external_id: externalIdSchema.describe("The External ID the customer's trust policy requires (one per tenant)."),
 });
@@ -42,8 +46,11 @@ export default definePlugin({
   displayName: "AWS cross-account role (iam-role-to-role)",
   description: "Assumes the platform role, then the customer's role with the platform's External ID; refreshes before expiry.",
   settings,
+  provides: AWS_CREDENTIAL_KIND,
   platformSettings,
   platformSecrets: [...awsPlatformSecrets, "external_id"],
+  // The first hop starts from the host's own identity: missing, it is a host mistake told at validate.
+  checkPlatform: hostIdentityProblems,
   register(container) {
     container.register(implementationToken("credential", ID), { useClass: RoleToRoleCredential });
   },

@@ -27,5 +27,7 @@ describeCredential(plugin, {
     await createS3Client(connection).send(new PutObjectCommand({ Bucket: connection.bucket!, Key: "exports/conformance.txt", Body: "ok" }));
   },
   refusedSettings: { target_role_arn: "arn:aws:iam::210987654321:role/does-not-exist", bucket: "conveyor-exports" },
+  // The External ID is the platform's secret: planted there, the customer's role refuses it.
+  secretSettings: (secret) => ({ platform: { ...platformOf(emulators.info), external_id: secret } }),
   secrets: () => [emulators.info.secret_access_key, emulators.info.external_id],
 });

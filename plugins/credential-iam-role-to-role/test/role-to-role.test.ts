@@ -137,6 +137,30 @@ describe("iam-role-to-role against the STS and S3 emulators", () => {
     expect(emulators.sts.calls.length).toBe(calls);
   });
 
+  it("refuses a host without its base AWS credentials as Invalid credentials at validate, before any network call", async () => {
+    const calls = emulators.sts.calls.length;
+    const keyless = { aws_access_key_id: undefined, aws_secret_access_key: undefined, aws_session_token: undefined };
+    const host = new PluginHost({ platform: { ...platformOf(emulators.info), ...keyless }, logger });
+    host.add(plugin, "test");
+    expect(await host.validate("credential", plugin.id, settingsFor(), "credential.settings")).toEqual([
+      expect.objectContaining({
+        path: "platform.aws_access_key_id",
+        severity: "error",
+        code: "credentials.invalid",
+        message: expect.stringContaining("unless aws_default_credentials: true"),
+        action: expect.objectContaining({ kind: "fix-credentials", id: "credentials.invalid" }),
+      }),
+    ]);
+    // Creating it (as a run does) is refused the same way, not met later as "STS could not be reached".
+    const error = await failure(make(settingsFor(), keyless));
+    expect(error).toMatchObject({ code: "credentials.invalid", action: { kind: "fix-credentials" } });
+    expect(emulators.sts.calls.length).toBe(calls);
+    // The SDK's default chain is the host's explicit choice.
+    const chosen = new PluginHost({ platform: { ...platformOf(emulators.info), ...keyless, aws_default_credentials: true }, logger });
+    chosen.add(plugin, "test");
+    expect(await chosen.validate("credential", plugin.id, settingsFor(), "credential.settings")).toEqual([]);
+  });
+
   it("warns when the target role can be assumed without the External ID (confused deputy)", async () => {
     const lax = role("lax-no-external-id");
     emulators.identities.addRole(roleFromPolicies({

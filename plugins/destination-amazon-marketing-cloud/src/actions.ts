@@ -5,13 +5,14 @@ import type { Dataset } from "./dataset-definition.js";
 
 export function updateCredentialsAction(why: string): WorkflowAction {
   return {
+    kind: "fix-credentials",
     id: "amc.update-credentials",
     title: "Update credentials",
-    description: `Login with Amazon refused the destination's credentials: ${why}.`,
+    problem: `Login with Amazon refused the destination's credentials: ${why}.`,
     steps: [
       "Open the Amazon Marketing Cloud destination (or the `result_connection` in conveyor.config.yaml).",
       "Authorize again with Login with Amazon and paste the new refresh token; check the client id and client secret of the LwA security profile.",
-      "Return to the failed run and resolve it to retry (`conveyor runs retry <run id>`).",
+      "Return to the failed run and retry the task.",
     ],
   };
 }
@@ -37,12 +38,13 @@ export function settingsProblem(setting: string, problem: string, fix: string): 
     category: "invalid-input",
     message: `${path}: ${problem}`,
     action: {
+      kind: "fix-settings",
       id: "amc.fix-settings",
       title: "Fix the destination settings",
-      description: `${path} ${problem}.`,
+      problem: `${path} ${problem}.`,
       steps: [
         `In the job's destination settings (or the workflow's result_settings), ${fix}.`,
-        "Restart the workflow with the new settings (`conveyor runs restart <run id>`); retrying the task with the same settings fails the same way.",
+        "Restart the workflow with the corrected settings; retrying the task with the same settings fails the same way.",
       ],
     },
     details: { setting },
@@ -56,9 +58,10 @@ export function accessDenied(instanceId: string, what: string, details: Record<s
     category: "needs-person",
     message: `${what}. The user who authorized these credentials needs access to AMC instance ${instanceId} and its account (amc_account_id)`,
     action: {
+      kind: "fix-permissions",
       id: "amc.access-denied",
       title: "Give access to the AMC instance",
-      description: `${what}.`,
+      problem: `${what}.`,
       steps: [
         "Check amc_account_id: the entityId (ENTITY…) of the account that holds the instance, or leave it blank to use the first account the credentials list.",
         `In the AMC console, give the user who authorized this destination access to instance ${instanceId}, or authorize again with a user who has it (new refresh token).`,
@@ -75,9 +78,10 @@ export function termsNotAccepted(instanceId: string, amcMessage: string): Connec
     category: "needs-person",
     message: `AMC refused the call: the terms and conditions are not accepted for this account (${amcMessage})`,
     action: {
+      kind: "fix-permissions",
       id: "amc.terms-not-accepted",
       title: "Accept the AMC terms",
-      description: `The Amazon Ads account behind these credentials has not accepted the Amazon Marketing Cloud terms (instance ${instanceId}).`,
+      problem: `The Amazon Ads account behind these credentials has not accepted the Amazon Marketing Cloud terms (instance ${instanceId}).`,
       steps: [
         "Sign in to https://advertising.amazon.com/marketing-cloud with the user who authorized this destination.",
         "Open the instance and accept the terms and conditions when asked.",
@@ -103,9 +107,10 @@ export function datasetMissing(datasetId: string, instanceId: string, hint?: Dat
     category: "needs-person",
     message: `AMC instance ${instanceId} has no dataset "${datasetId}"`,
     action: {
+      kind: "fix-settings",
       id: "amc.dataset-missing",
       title: "Create the dataset",
-      description: `Dataset "${datasetId}" does not exist in AMC instance ${instanceId}.`,
+      problem: `Dataset "${datasetId}" does not exist in AMC instance ${instanceId}.`,
       steps: [
         `Check the dataset id in the AMC query editor; or let this destination create it: set create_dataset: true and dataset_definition, for example ${definition}`,
         "Return to the failed run and resolve it to retry.",
@@ -138,9 +143,10 @@ export function bucketNotReadable(options: { bucket: string; instanceId: string;
     category: "needs-person",
     message: `AMC cannot read the staged files in bucket ${options.bucket}: ${options.amcMessage}`,
     action: {
+      kind: "fix-permissions",
       id: "amc.bucket-not-readable",
       title: "Let AMC read the bucket",
-      description: `AMC's data upload account cannot read s3://${options.bucket} for instance ${options.instanceId}.`,
+      problem: `AMC's data upload account cannot read s3://${options.bucket} for instance ${options.instanceId}.`,
       steps: [
         `In the S3 console, open bucket ${options.bucket} → Permissions → Bucket policy, and add:\n${policy}`,
         `Under Properties → Tags, add the tag instanceId = ${options.instanceId}.`,
@@ -158,13 +164,14 @@ export function uploadFailed(options: { datasetId: string; uploadId: string; amc
     category: "needs-person",
     message: `AMC failed upload ${options.uploadId} to dataset "${options.datasetId}": ${options.amcMessage}`,
     action: {
+      kind: "fix-input",
       id: "amc.upload-failed",
       title: "Fix the upload AMC refused",
-      description: `AMC could not ingest the files: ${options.amcMessage}`,
+      problem: `AMC could not ingest the files: ${options.amcMessage}`,
       steps: [
         "Read AMC's message above: it names the file, column or value it could not take.",
         "Correct the query (column names and types as the dataset defines them) or the dataset definition.",
-        "Restart the workflow (`conveyor runs restart <run id>`): a retried task would submit the same files again.",
+        "Restart the workflow with the corrected query or dataset: a retried task would submit the same files again.",
       ],
     },
     details: { dataset_id: options.datasetId, upload_id: options.uploadId },
@@ -177,12 +184,13 @@ export function audienceTooSmall(options: { audienceExecutionId: string; statusR
     category: "needs-person",
     message: `AMC did not create audience ${options.audienceExecutionId}: ${options.statusReason}`,
     action: {
+      kind: "fix-input",
       id: "amc.audience-too-small",
       title: "Audience too small",
-      description: "Amazon DSP needs at least 2,000 users in an audience.",
+      problem: "Amazon DSP needs at least 2,000 users in an audience.",
       steps: [
         "Widen the query or the time window (time_window_start, time_window_end) so that it selects at least 2,000 user_ids.",
-        "Restart the workflow with the new settings (`conveyor runs restart <run id>`).",
+        "Restart the workflow with the new settings.",
       ],
     },
     details: { audience_execution_id: options.audienceExecutionId, ...(options.audienceCount !== undefined ? { audience_count: options.audienceCount } : {}) },

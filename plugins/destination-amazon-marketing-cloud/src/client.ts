@@ -1,6 +1,5 @@
-import { ConnectorError, parseRetryAfter, retry, type Clock, type Logger, type RetryPolicy } from "@conveyor/core";
+import { ConnectorError, httpRequest, parseRetryAfter, type Clock, type HttpResponse, type Logger, type RetryPolicy } from "@conveyor/core";
 import { accessDenied, settingsProblem, termsNotAccepted, updateCredentialsAction } from "./actions.js";
-import { isTransientFailure, networkError, retryAfterOf } from "./http.js";
 import type { LwaTokenProvider } from "./token.js";
 
 export interface AmcClientOptions {
@@ -56,35 +55,21 @@ export class AmcClient {
     return this.account;
   }
 
+  /** A 401 for an expired token gets a fresh token and one more try. */
   async request<T>(request: AmcRequest): Promise<T> {
-    const { retryPolicy, clock, signal, logger } = this.options;
-    const retries = request.retries ?? "all";
-    return retry(() => this.attempt<T>(request), {
-      ...retryPolicy,
-      signal,
-      isRetryable: (e) => isTransientFailure(e) && (retries === "all" || (e as ConnectorError).details?.http_status === 429),
-      retryAfterMs: retryAfterOf,
-      sleep: (ms, s) => clock.sleep(ms, s),
-      onRetry: ({ attempt, delayMs, error }) =>
-        logger.warn({ operation: request.operation, attempt, delay_ms: delayMs, error: (error as ConnectorError).code }, "retrying AMC request"),
-    });
-  }
-
-  /** One attempt: a 401 for an expired token gets a fresh token and one more try. */
-  private async attempt<T>(request: AmcRequest): Promise<T> {
     const { tokens } = this.options;
-    let token = await tokens.token();
-    let response = await this.send(request, token);
-    if (response.status === 401 && !isTermsRefusal(response.body)) {
+    const token = await tokens.token();
+    try {
+      return await this.send<T>(request, token);
+    } catch (error) {
+      // Terms not accepted is a 401 too, but a fresh token would not help with it.
+      if (!ConnectorError.is(error) || error.code !== "credentials.invalid" || error.details?.http_status !== 401) throw error;
       tokens.invalidate(token);
-      token = await tokens.token();
-      response = await this.send(request, token);
+      return this.send<T>(request, await tokens.token());
     }
-    if (response.status >= 200 && response.status < 300) return response.body as T;
-    throw this.failure(request, response);
   }
 
-  private async send(request: AmcRequest, token: string): Promise<{ status: number; body: Record<string, unknown> | undefined; retryAfter: string | null }> {
+  private async send<T>(request: AmcRequest, token: string): Promise<T> {
     const { options } = this;
     const url = new URL(options.baseUrl + request.path);
     for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
@@ -101,35 +86,29 @@ export class AmcClient {
       headers["amazon-advertising-api-advertiserid"] = await this.accountId();
       headers["amazon-advertising-api-marketplaceid"] = options.marketplaceId;
     }
-    let response: Response;
-    try {
-      response = await fetch(url, {
-        method: request.method,
-        headers,
-        ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
-        signal: AbortSignal.any([options.signal, AbortSignal.timeout(options.requestTimeoutMs)]),
-      });
-    } catch (error) {
-      options.signal.throwIfAborted();
-      throw networkError(error, "AMC");
-    }
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      throw networkError(error, "AMC");
-    }
-    let body: Record<string, unknown> | undefined;
-    try {
-      body = text === "" ? undefined : (JSON.parse(text) as Record<string, unknown>);
-    } catch {
-      body = { details: text.slice(0, 200) };
-    }
-    return { status: response.status, body, retryAfter: response.headers.get("retry-after") };
+    const response = await httpRequest({
+      url,
+      method: request.method,
+      headers,
+      ...(request.body === undefined ? {} : { body: JSON.stringify(request.body) }),
+      service: "AMC",
+      code: "amc",
+      operation: request.operation,
+      idempotent: (request.retries ?? "all") === "all",
+      timeoutMs: options.requestTimeoutMs,
+      ...options.retryPolicy,
+      signal: options.signal,
+      sleep: (ms, s) => options.clock.sleep(ms, s),
+      onRetry: ({ attempt, delayMs, error }) =>
+        options.logger.warn({ operation: request.operation, attempt, delay_ms: delayMs, error: (error as ConnectorError).code }, "retrying AMC request"),
+      failure: (answer) => this.failure(request, answer),
+    });
+    return parseBody(response) as T;
   }
 
-  private failure(request: AmcRequest, response: { status: number; body: Record<string, unknown> | undefined; retryAfter: string | null }): ConnectorError {
-    const { status, body } = response;
+  private failure(request: AmcRequest, response: HttpResponse): ConnectorError {
+    const { status } = response;
+    const body = parseBody(response);
     const amcCode = typeof body?.code === "string" ? body.code : undefined;
     const said = amcSaid(body);
     const details = {
@@ -145,7 +124,7 @@ export class AmcClient {
         code: status === 429 ? "amc.throttled" : "amc.server-error",
         category: "transient",
         message: what,
-        details: { ...details, ...(status === 429 ? { retry_after_ms: parseRetryAfter(response.retryAfter) } : {}) },
+        details: { ...details, ...(status === 429 ? { retry_after_ms: parseRetryAfter(response.headers.get("retry-after")) } : {}) },
       });
     }
     if (status === 401 && isTermsRefusal(body)) return termsNotAccepted(this.options.instanceId, said || what);
@@ -166,6 +145,16 @@ export class AmcClient {
       if (!ConnectorError.is(error) || error.code !== "amc.not-found") throw error;
     }
     throw settingsProblem("amc_account_id", "is blank, and AMC lists no account for these credentials", "set amc_account_id to the entityId (ENTITY…) shown in the AMC console");
+  }
+}
+
+/** AMC's JSON answer; anything else kept as its first words, for messages. */
+function parseBody(response: HttpResponse): Record<string, unknown> | undefined {
+  if (response.text === "") return undefined;
+  try {
+    return JSON.parse(response.text) as Record<string, unknown>;
+  } catch {
+    return { details: response.text.slice(0, 200) };
   }
 }
 

@@ -1,21 +1,11 @@
-import { asConnectorError, ConnectorError } from "@conveyor/core";
+import { asConnectorError, unreachableError, type ConnectorError } from "@conveyor/core";
 
 /**
  * A request that got no answer (reset, refused, timed out). For a call that creates something,
  * AMC may still have done it: callers that must not repeat it check before trying again.
  */
 export function networkError(error: unknown, service: string): ConnectorError {
-  if (ConnectorError.is(error)) return error;
-  const e = error as Error & { cause?: { code?: string; message?: string } };
-  const timedOut = e.name === "TimeoutError";
-  const reason = timedOut ? "no answer in time" : (e.cause?.code ?? e.cause?.message ?? e.message);
-  return new ConnectorError({
-    code: `${service === "AMC" ? "amc" : "lwa"}.unreachable`,
-    category: "transient",
-    message: `${service} did not answer: ${reason}`,
-    details: { no_response: true },
-    cause: error,
-  });
+  return unreachableError(error, { service, code: service === "AMC" ? "amc" : "lwa" });
 }
 
 /** Throttling, 5xx and lost connections: worth another attempt (with backoff, or after Retry-After). */

@@ -13,6 +13,7 @@ export default definePlugin({
   displayName: "Amazon Marketing Cloud",
   description: "Uploads hashed-PII datasets to Amazon Marketing Cloud through an S3 staging bucket, deletes identities, and creates rule-based audiences for Amazon DSP.",
   settings: amcSettings,
+  accepts: ["aws"],
   secrets: [...AMC_SECRETS],
   jobSettings: [...AMC_JOB_SETTINGS],
   check: checkAmcSettings,

@@ -77,9 +77,6 @@ export const amcSettings = z
     time_window_end: z.string().min(1).optional(),
     refresh_rate_days: z.number().int().min(0).max(21).default(21).describe("0–21; 0 deactivates the audience after 30 days."),
     time_window_relative: z.boolean().default(false),
-
-    allow_business_users: z.boolean().default(false),
-    allow_restricted_pii: z.boolean().default(false),
   })
   .strict();
 

@@ -1,18 +1,17 @@
-import { createHash } from "node:crypto";
-import { DeleteObjectsCommand, PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import { isTransientS3Error, s3Error, uploadObject } from "@conveyor/aws";
+import { Readable } from "node:stream";
+import { DeleteObjectsCommand, type S3Client } from "@aws-sdk/client-s3";
+import { isTransientS3Error, S3ObjectSink, s3Error } from "@conveyor/aws";
 import {
-  joinKey,
+  resolveStageChain,
   retry,
   runFilePipeline,
-  type Compressor,
+  stageChoicesOf,
+  stageContextOf,
   type DestinationContext,
-  type FileSink,
-  type Formatter,
-  type OutputFile,
   type RetryPolicy,
   type Row,
   type Schema,
+  type StageReference,
   type WrittenObject,
 } from "@conveyor/core";
 
@@ -36,10 +35,20 @@ export interface StagedFiles {
   manifest?: WrittenObject;
 }
 
+/** The csv formatter (split at `partMegabytes` of text) and gzip compressor the staged parts go through. */
+export function stagingStages(partMegabytes: number): StageReference[] {
+  return [
+    { kind: "formatter", id: "csv", settings: { header: true, quote_mode: "minimal", split: { megabytes: partMegabytes } }, path: "operation", settingPaths: { split: "part_megabytes" } },
+    { kind: "compressor", id: "gzip", settings: {}, path: "operation" },
+  ];
+}
+
 /**
- * Writes the rows as gzip CSV parts (csv formatter split at `partMegabytes` of text, then gzip,
- * composed by id through the host) under the prefix, each tagged for the instance; with more than
- * one part, a manifest naming them all. On failure, what this attempt wrote is deleted.
+ * Writes the rows as gzip CSV parts (`stagingStages`, composed by id through the host) under the
+ * prefix, each tagged for the instance; with more than
+ * one part, a manifest naming them all. Each object is a task of the run: a retried run does not
+ * upload again what an earlier attempt staged, so staged objects outlive a failed attempt (a
+ * failed multipart upload is aborted, so nothing half-written is left).
  */
 export async function stageRows(
   rows: AsyncIterable<Row>,
@@ -49,49 +58,24 @@ export async function stageRows(
   context: DestinationContext,
   partMegabytes: number,
 ): Promise<StagedFiles> {
-  const formatter = context.stages.formatter("csv", { header: true, quote_mode: "minimal", split: { megabytes: partMegabytes } }) as Formatter;
-  const compressor = context.stages.compressor("gzip", {}) as Compressor;
-  const sink = new TaggedSink(target, context);
-  try {
-    const result = await runFilePipeline(rows, { formatter, compressor, sink }, { ...context, schema, baseName: names.baseName, partName: names.partName }, context.progress);
-    if (result.objects.length === 1) {
-      return { ...result, dataSource: { sourceS3Bucket: target.bucket, sourceFileS3Key: result.objects[0]!.key } };
-    }
-    const manifest = await writeManifest(target, joinKey(target.prefix, `${names.baseName}/manifest.txt`), result.objects);
-    sink.written.push(manifest);
-    return { ...result, manifest, dataSource: { sourceS3Bucket: target.bucket, sourceManifestS3Key: manifest.key } };
-  } catch (error) {
-    await deleteStaged(target, sink.written.map((o) => o.key)).catch(() => undefined);
-    throw error;
+  const stages = resolveStageChain(stageChoicesOf(stagingStages(partMegabytes)), context.stages);
+  const sink = new S3ObjectSink({
+    client: target.client,
+    bucket: target.bucket,
+    prefix: target.prefix,
+    retryPolicy: target.retryPolicy,
+    concurrency: 4,
+    ...(target.identity ? { identity: target.identity } : {}),
+    objectSettings: { tags: { instanceId: target.instanceId } },
+    logger: context.logger,
+    run: context,
+  });
+  const result = await runFilePipeline(rows, { ...stages, sink }, stageContextOf({ schema, ...names }, context), context.progress);
+  if (result.objects.length === 1) {
+    return { ...result, dataSource: { sourceS3Bucket: target.bucket, sourceFileS3Key: result.objects[0]!.key } };
   }
-}
-
-/** Uploads each file (multipart, retried per request) tagged for the instance. */
-class TaggedSink implements FileSink {
-  readonly written: WrittenObject[] = [];
-  constructor(
-    private readonly target: StagingTarget,
-    private readonly context: DestinationContext,
-  ) {}
-
-  async write(file: OutputFile, signal?: AbortSignal): Promise<WrittenObject> {
-    const key = joinKey(this.target.prefix, file.name);
-    const written = await uploadObject(
-      file.body,
-      { bucket: this.target.bucket, key, contentType: file.contentType, tags: { instanceId: this.target.instanceId } },
-      {
-        client: this.target.client,
-        concurrency: 4,
-        retryPolicy: this.target.retryPolicy,
-        prefix: this.target.prefix,
-        ...(this.target.identity ? { identity: this.target.identity } : {}),
-        ...(signal ? { signal } : {}),
-        onRetry: ({ operation, attempt }) => this.context.logger.warn({ key, operation, attempt }, "retrying S3 request"),
-      },
-    );
-    this.written.push(written);
-    return written;
-  }
+  const manifest = await sink.write({ name: `${names.baseName}/manifest.txt`, body: Readable.from([Buffer.from(manifestBody(target.bucket, result.objects))]), contentType: "text/plain; charset=utf-8" }, context.signal);
+  return { ...result, manifest, dataSource: { sourceS3Bucket: target.bucket, sourceManifestS3Key: manifest.key } };
 }
 
 /**
@@ -99,22 +83,8 @@ class TaggedSink implements FileSink {
  * (and its own uploader, amazon-marketing-cloud-uploader-from-aws, writes): a text file with one
  * `s3://bucket/key` URL per line.
  */
-export function manifestBody(bucket: string, objects: readonly WrittenObject[]): string {
+function manifestBody(bucket: string, objects: readonly WrittenObject[]): string {
   return objects.map((o) => `s3://${bucket}/${o.key}\n`).join("");
-}
-
-async function writeManifest(target: StagingTarget, key: string, objects: readonly WrittenObject[]): Promise<WrittenObject> {
-  const body = Buffer.from(manifestBody(target.bucket, objects));
-  await retry(
-    () =>
-      target.client.send(
-        new PutObjectCommand({ Bucket: target.bucket, Key: key, Body: body, ContentType: "text/plain; charset=utf-8", Tagging: new URLSearchParams({ instanceId: target.instanceId }).toString() }),
-      ),
-    { ...target.retryPolicy, isRetryable: isTransientS3Error },
-  ).catch((error: unknown) => {
-    throw s3Error(error, { bucket: target.bucket, operation: `writing the manifest s3://${target.bucket}/${key}`, actions: ["s3:PutObject", "s3:PutObjectTagging"], resource: `arn:aws:s3:::${target.bucket}/${key}` });
-  });
-  return { key, size: body.length, sha256: createHash("sha256").update(body).digest("hex") };
 }
 
 /** Deletes staged objects (after AMC ingested them, or when staging failed). */

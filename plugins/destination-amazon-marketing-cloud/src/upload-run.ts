@@ -1,5 +1,5 @@
 import { createS3Client, requireAwsConnection, type AwsConnection } from "@conveyor/aws";
-import { ConnectorError, fileNumber, joinKey, type DestinationContext, type RetryPolicy, type SendReport, type SendRequest, type SkippedRows, type WrittenObject } from "@conveyor/core";
+import { fileNumber, joinKey, type DestinationContext, type RetryPolicy, type SendReport, type SendRequest, type SkippedRows, type WrittenObject } from "@conveyor/core";
 import type { PiiStats } from "@conveyor/pii";
 import { settingsProblem } from "./actions.js";
 import type { AmcClient } from "./client.js";
@@ -54,19 +54,14 @@ export async function runUpload(request: SendRequest, context: DestinationContex
       const folder = `${s.file_name_prefix}${request.baseName}/${context.runId}`;
       const staged = await stageRows(conversion.rows(request.rows), plan.schema, { baseName: folder, partName: (n) => `${folder}/${fileNumber(n)}` }, target, context, s.part_megabytes);
       const objects = staged.manifest ? [...staged.objects, staged.manifest] : staged.objects;
-      try {
-        const posted = await submitUpload(
-          client,
-          datasetId,
-          { updateStrategy: s.update_strategy, countryCode: s.country_code, compressionFormat: "GZIP", dataSource: staged.dataSource, fileFormat: { csvDataFormat: { fieldDelimiter: "," } } },
-          runtime,
-        );
-        return { ...posted, objects, rows: staged.rows, bytes: staged.bytes, dataSource: staged.dataSource, skipped: conversion.skipped(), pii: conversion.pii() };
-      } catch (error) {
-        // A refused upload will never read the files; one whose fate is unknown might.
-        if (ConnectorError.is(error) && error.category !== "transient") await deleteStaged(target, objects.map((o) => o.key)).catch(() => undefined);
-        throw error;
-      }
+      // A refused upload leaves the staged files: they are tasks of this run, which its retry reuses.
+      const posted = await submitUpload(
+        client,
+        datasetId,
+        { updateStrategy: s.update_strategy, countryCode: s.country_code, compressionFormat: "GZIP", dataSource: staged.dataSource, fileFormat: { csvDataFormat: { fieldDelimiter: "," } } },
+        runtime,
+      );
+      return { ...posted, objects, rows: staged.rows, bytes: staged.bytes, dataSource: staged.dataSource, skipped: conversion.skipped(), pii: conversion.pii() };
     });
     const warnings = [...(plan.ignored.length ? [`query columns not in dataset "${datasetId}" were ignored: ${plan.ignored.join(", ")}`] : []), ...piiWarnings(submitted.pii, plan)];
     const details: Record<string, unknown> = {

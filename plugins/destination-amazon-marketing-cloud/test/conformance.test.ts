@@ -24,29 +24,34 @@ const definition = {
   },
 };
 
+/** An upload of the customer table into a dataset the run creates. */
+const settings = () => ({
+  ...authOf(world),
+  target: "dataset",
+  operation: "upload",
+  dataset_id: "conformance_customers",
+  create_dataset: true,
+  dataset_definition: JSON.stringify(definition),
+  update_strategy: "FULL_REPLACE",
+  bucket: BUCKET,
+  path_prefix: "conformance/",
+  wait_until_finish: true,
+});
+
 describeDestination(plugin, {
-  get settings() {
-    return {
-      ...authOf(world),
-      target: "dataset",
-      operation: "upload",
-      dataset_id: "conformance_customers",
-      create_dataset: true,
-      dataset_definition: JSON.stringify(definition),
-      update_strategy: "FULL_REPLACE",
-      bucket: BUCKET,
-      path_prefix: "conformance/",
-      wait_until_finish: true,
-    };
-  },
+  settings,
   invalidSettings: [
     { why: "an upload has no dataset_id", settings: { lwa_client_id: "a", lwa_client_secret: "bbbb", lwa_refresh_token: "cccc", amc_instance_id: "i", operation: "upload" }, path: "dataset_id" },
     { why: "the audience query does not select user_id", settings: { lwa_client_id: "a", lwa_client_secret: "bbbb", lwa_refresh_token: "cccc", amc_instance_id: "i", target: "rule_based_audiences", audience_name: "a", advertiser_id: "1", query: "SELECT 1", time_window_start: "2024-01-01T00:00:00", time_window_end: "2024-02-01T00:00:00" }, path: "query" },
     { why: "refresh_rate_days is over 21", settings: { lwa_client_id: "a", lwa_client_secret: "bbbb", lwa_refresh_token: "cccc", amc_instance_id: "i", refresh_rate_days: 30 }, path: "refresh_rate_days" },
   ],
   plugins,
-  get credential() {
-    return credentialOf(world);
+  credential: () => credentialOf(world),
+  secretSettings: (secret) => ({ settings: { ...settings(), lwa_client_secret: secret } }),
+  failingConnection: () => ({ settings: { ...settings(), lwa_refresh_token: "Atzr|not-the-refresh-token" } }),
+  transientFault: {
+    inject: (calls) => void world.amc.faults.inject({ type: "internal-error", times: calls }),
+    fired: () => world.amc.faults.count("internal-error"),
   },
   async verify(report, sent) {
     expect(report.details).toMatchObject({ status: "COMPLETED", OutputRowCount: sent.rows, ignored_columns: ["is_active"] });

@@ -58,7 +58,7 @@ describe("connection test", () => {
     try {
       const run = await send(world, { target: "dataset", operation: "delete", amc_account_id: undefined }, { schema: { columns: [{ name: "email", type: "string", nullable: true }] }, rows: [["a@example.com"]] });
       expect(run.failure?.error).toMatchObject({ code: "settings.invalid", category: "invalid-input", message: expect.stringContaining("destination.settings.amc_account_id: is blank, and AMC lists no account") });
-      expect(run.failure?.actions[0]).toMatchObject({ id: "amc.fix-settings", title: "Fix the destination settings", steps: [expect.stringContaining("set amc_account_id"), expect.stringContaining("conveyor runs restart")] });
+      expect(run.failure?.actions[0]).toMatchObject({ kind: "fix-settings", id: "amc.fix-settings", title: "Fix the destination settings", steps: [expect.stringContaining("set amc_account_id"), expect.stringContaining("Restart the workflow with the corrected settings")] });
     } finally {
       world.amc.accounts.push(...accounts);
     }
@@ -67,6 +67,6 @@ describe("connection test", () => {
   it("asks for the bucket setting when neither the settings nor the credential name one", async () => {
     const run = await send(world, { ...uploadSettings("no_bucket_ds"), bucket: undefined }, { rows: purchases(1) });
     expect(run.failure?.error).toMatchObject({ code: "settings.invalid", message: expect.stringContaining("destination.settings.bucket: is required for uploads") });
-    expect(run.failure?.actions[0]).toMatchObject({ id: "amc.fix-settings", steps: [expect.stringContaining("set bucket"), expect.stringContaining("conveyor runs restart")] });
+    expect(run.failure?.actions[0]).toMatchObject({ kind: "fix-settings", id: "amc.fix-settings", steps: [expect.stringContaining("set bucket"), expect.stringContaining("Restart the workflow with the corrected settings")] });
   });
 });

@@ -158,7 +158,7 @@ describe("workflow actions for failed uploads", () => {
     const withoutValue = (i: number) => [...purchase(i).slice(0, 4), null];
     const run = await sendWhileNonNullable("changed_ds", "purchase_value", [withoutValue(1), withoutValue(2)]);
     expect(run.failure?.error).toMatchObject({ code: "amc.upload-failed", message: expect.stringContaining("column purchase_value is not nullable but is empty") });
-    expect(run.failure?.actions[0]).toMatchObject({ id: "amc.upload-failed", description: expect.stringContaining("purchase_value") });
+    expect(run.failure?.actions[0]).toMatchObject({ kind: "fix-input", id: "amc.upload-failed", problem: expect.stringContaining("purchase_value") });
   });
 
   it("reports PARTIAL_SUCCESS with AMC's message as a warning when AMC ingests only some rows", async () => {
@@ -195,7 +195,7 @@ describe("AMC's error bodies", () => {
       message: expect.stringContaining(said),
       details: { http_status: 403, amc_details: said, request_id: expect.stringMatching(/^[0-9a-f-]{36}$/) },
     });
-    expect(run.failure?.actions[0]).toMatchObject({ id: "amc.access-denied", description: expect.stringContaining(said) });
+    expect(run.failure?.actions[0]).toMatchObject({ kind: "fix-permissions", id: "amc.access-denied", problem: expect.stringContaining(said) });
   });
 
   it("reads the service's {code, details, errors, requestId} too", async () => {

@@ -34,8 +34,6 @@ export const s3Settings = z
     tags: z.record(z.string().regex(/^[\w .:/=+@-]{1,128}$/u, "tag keys: 1–128 letters, digits, spaces and _ . : / = + - @"), z.string().max(256)).optional(),
     upload_concurrency: z.number().int().min(1).max(16).default(4).describe("Parts of one object in flight at once."),
     part_size_mb: z.number().int().min(5).max(5_120).default(8).describe("First multipart part size; it doubles every 1,000 parts, so any object fits in 10,000."),
-    allow_business_users: z.boolean().default(false),
-    allow_restricted_pii: z.boolean().default(false),
   })
   .strict();
 

@@ -1,3 +1,5 @@
+import awsCredentials from "@conveyor/credential-aws";
+import type { ConnectorPlugin } from "@conveyor/core";
 import { describeDestination } from "@conveyor/testkit/conformance";
 import { countRows } from "@conveyor/testkit";
 import { afterAll, beforeAll, expect } from "vitest";
@@ -8,6 +10,17 @@ let world: S3World;
 beforeAll(async () => void (world = await startWorld()));
 afterAll(async () => world?.close());
 
+/** The writer's keys for the emulator, as the static-keys credential takes them. */
+const staticKeysFor = () => ({
+  plugin: "static-keys",
+  settings: { access_key_id: world.writer.accessKeyId, secret_access_key: world.writer.secretAccessKey, endpoint: world.s3.endpoint, bucket: BUCKET },
+});
+/** The real aws-access-key credential, whose connection test signs requests with `secret`. */
+const accessKeyWith = (secret: string) => ({
+  plugin: "aws-access-key",
+  settings: { access_key_id: world.writer.accessKeyId, secret_access_key: secret, bucket: BUCKET, endpoint: world.s3.endpoint, force_path_style: true, region: "us-east-1" },
+});
+
 describeDestination(plugin, {
   settings: { prefix: "conformance", format: "csv", compression: "gzip", success_file: true },
   invalidSettings: [
@@ -15,9 +28,13 @@ describeDestination(plugin, {
     { why: "the format is unknown", settings: { prefix: "p", format: "xml" }, path: "format" },
     { why: "a split is out of range", settings: { prefix: "p", format: "csv", split: { rows: 10 } }, path: "split.rows" },
   ],
-  plugins: [staticKeys, ...stagePlugins],
-  get credential() {
-    return { plugin: "static-keys", settings: { access_key_id: world.writer.accessKeyId, secret_access_key: world.writer.secretAccessKey, endpoint: world.s3.endpoint, bucket: BUCKET } };
+  plugins: [staticKeys, ...([awsCredentials].flat() as ConnectorPlugin[]), ...stagePlugins],
+  credential: staticKeysFor,
+  secretSettings: (secret) => ({ credential: accessKeyWith(secret) }),
+  failingConnection: () => ({ credential: accessKeyWith("not-the-writer-secret-0123456789") }),
+  transientFault: {
+    inject: (calls) => void world.s3.faults.inject({ type: "internal-error", times: calls }),
+    fired: () => world.s3.faults.count("internal-error"),
   },
   async verify(report, sent) {
     expect(report.objects.map((o) => o.key)).toEqual([`conformance/${sent.baseName}.csv.gz`]);

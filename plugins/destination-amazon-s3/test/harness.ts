@@ -59,6 +59,7 @@ export const staticKeys = definePlugin({
   version: "0.0.1",
   apiVersion: API_VERSION,
   displayName: "Static keys (test)",
+  provides: "aws",
   description: "Access keys for the S3 emulator, for this package's tests.",
   settings: z.object({ access_key_id: z.string(), secret_access_key: z.string(), endpoint: z.string(), bucket: z.string() }),
   secrets: ["secret_access_key"],

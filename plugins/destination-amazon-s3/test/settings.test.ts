@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import credentialAws from "@conveyor/credential-aws";
-import type { ConnectorPlugin } from "@conveyor/core";
+import { PluginHost, validateJob, type ConnectorPlugin } from "@conveyor/core";
 import { parseDelimited } from "@conveyor/testkit";
-import { getObject, listKeys, send, startWorld, type S3World } from "./harness.js";
+import s3 from "../src/index.js";
+import { getObject, listKeys, send, stagePlugins, startWorld, staticKeys, type S3World } from "./harness.js";
 
 let world: S3World;
 beforeAll(async () => void (world = await startWorld()));
@@ -38,6 +39,8 @@ describe("save-time checks", () => {
     ]);
     expect(await validate({ prefix: "p", format: "parquet", pgp_public_key: world.keys.publicKey })).toEqual([
       expect.objectContaining({ path: "destination.settings.compression", severity: "error", message: expect.stringContaining("needs compression tar, tgz or zip") }),
+      // The key itself is still checked: every problem (and note) at once.
+      expect.objectContaining({ path: "destination.settings.pgp_public_key", severity: "info" }),
     ]);
     expect(await validate({ prefix: "p", format: "parquet", compression: "tgz", pgp_public_key: world.keys.publicKey })).toEqual([
       { path: "destination.settings.pgp_public_key", severity: "info", message: expect.stringMatching(/^files will be encrypted to key [0-9A-F]{16}/) },
@@ -62,6 +65,29 @@ describe("save-time checks", () => {
     ]);
     expect(problems.find((p) => p.path.endsWith(".format"))?.message).toBe('must be one of "parquet", "csv", "tsv", "psv"');
     expect(problems.find((p) => p.path.endsWith(".prefix"))?.message).toBe("is required (string)");
+  });
+
+  it("reports the stages' problems beside the destination's own, every problem at once", async () => {
+    expect((await validate({ format: "csv", quote_mode: "none" })).map((p) => p.path)).toEqual(["destination.settings.prefix", "destination.settings.quote_mode"]);
+  });
+
+  it("names a stage plugin the host lacks at the setting that chooses it", async () => {
+    const bare = new PluginHost();
+    bare.add(s3, "test");
+    expect(await bare.validate("destination", "amazon-s3", { prefix: "p", format: "parquet", compression: "zip" }, "destination.settings")).toEqual([
+      { path: "destination.settings.format", severity: "error", code: "plugin.unknown", message: 'unknown formatter plugin "parquet"; available: jsonl' },
+      { path: "destination.settings.compression", severity: "error", code: "plugin.unknown", message: 'unknown compressor plugin "zip"; available: none' },
+    ]);
+  });
+
+  it("needs an AWS credential, and refuses one of another kind", async () => {
+    const job = (credential?: object) => ({ name: "j", destination: { plugin: "amazon-s3", settings: { prefix: "p" } }, ...(credential ? { credential } : {}) });
+    expect((await validateJob(world.host, job())).problems).toEqual([expect.objectContaining({ path: "credential", message: expect.stringContaining("needs a credential of kind aws") })]);
+    const host = new PluginHost();
+    for (const p of [s3, { ...staticKeys, provides: "oauth" }, ...stagePlugins]) host.add(p, "test");
+    expect((await validateJob(host, job({ plugin: "static-keys", settings: { access_key_id: "a", secret_access_key: "b", endpoint: "http://127.0.0.1:1", bucket: "b" } }))).problems).toEqual([
+      { path: "credential.plugin", severity: "error", message: '"static-keys" provides oauth; the amazon-s3 destination accepts aws (loaded: none)' },
+    ]);
   });
 
   it("accepts the spec's spelling all-non-null for the quote mode", async () => {

@@ -2,18 +2,21 @@ import { describeEncryptor } from "@conveyor/testkit/conformance";
 import pgpPlugin from "../src/index.js";
 import { decryptWithGpg, decryptWithOpenpgp, rsaKey } from "./keys.js";
 
-const key = await rsaKey(2048);
+// Generated once, inside the first test that needs it: the fixtures are async.
+let generated: ReturnType<typeof rsaKey> | undefined;
+const key = () => (generated ??= rsaKey(2048));
 
 describeEncryptor(pgpPlugin, {
-  settings: { public_key: key.publicKey },
+  settings: async () => ({ public_key: (await key()).publicKey }),
   // gpg is the independent reader; openpgp with the private key must agree with it.
   decrypt: async (bytes) => {
-    const [byGpg, byOpenpgp] = await Promise.all([decryptWithGpg(key.privateKey, bytes), decryptWithOpenpgp(key.privateKey, bytes)]);
+    const { privateKey } = await key();
+    const [byGpg, byOpenpgp] = await Promise.all([decryptWithGpg(privateKey, bytes), decryptWithOpenpgp(privateKey, bytes)]);
     if (!byGpg.equals(byOpenpgp)) throw new Error("gpg and openpgp decrypt to different bytes");
     return byGpg;
   },
   invalidSettings: [
     { why: "the key is garbage armor", settings: { public_key: "-----BEGIN PGP PUBLIC KEY BLOCK-----\n\nxx\n-----END PGP PUBLIC KEY BLOCK-----" }, path: "public_key" },
-    { why: "the private key is given", settings: { public_key: key.privateKey }, path: "public_key" },
+    { why: "the private key is given", settings: async () => ({ public_key: (await key()).privateKey }), path: "public_key" },
   ],
 });

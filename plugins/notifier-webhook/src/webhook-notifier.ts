@@ -1,13 +1,23 @@
-import { ConnectorError, inject, injectable, parseRetryAfter, retry, TOKENS, type Notification, type Notifier, type NotifierContext } from "@conveyor/core";
+import { ConnectorError, inject, injectable, parseRetryAfter, retry, TOKENS, type Notification, type Notifier, type NotifierContext, type SecretRegistry } from "@conveyor/core";
 import type { WebhookSettings } from "./index.js";
 import { SIGNATURE_HEADER, signBody } from "./signature.js";
 
 @injectable()
 export class WebhookNotifier implements Notifier {
-  constructor(@inject(TOKENS.settings) private readonly settings: WebhookSettings) {}
+  private readonly url: URL;
+
+  constructor(
+    @inject(TOKENS.settings) private readonly settings: WebhookSettings,
+    @inject(TOKENS.secrets) private readonly secrets: SecretRegistry,
+  ) {
+    this.url = new URL(settings.url);
+    // A webhook URL's path and query are often its token (Slack, Teams, signed URLs): only its
+    // origin may be shown, so the rest is redacted wherever the host prints, logs or stores.
+    secrets.add(this.url.href.slice(this.url.origin.length));
+  }
 
   async notify(notification: Notification, context: NotifierContext = {}): Promise<void> {
-    const body = JSON.stringify(notification);
+    const body = JSON.stringify(this.secrets.redactDeep(notification));
     const headers: Record<string, string> = {
       ...this.settings.headers,
       "content-type": "application/json",
@@ -31,15 +41,13 @@ export class WebhookNotifier implements Notifier {
   }
 
   private async post(body: string, headers: Record<string, string>, signal?: AbortSignal): Promise<void> {
-    const url = new URL(this.settings.url);
-    const where = `${url.origin}${url.pathname}`; // never the query: it may hold a token
     let response: Response;
     try {
       const timeout = AbortSignal.timeout(this.settings.timeout_ms);
-      response = await fetch(url, { method: "POST", body, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
+      response = await fetch(this.url, { method: "POST", body, headers, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
       await response.arrayBuffer();
     } catch (error) {
-      throw new ConnectorError({ code: "webhook.unreachable", category: "transient", message: `webhook ${where} could not be reached: ${(error as Error).message}`, cause: error });
+      throw new ConnectorError({ code: "webhook.unreachable", category: "transient", message: `webhook ${this.url.origin} could not be reached: ${(error as Error).message}`, cause: error });
     }
     if (response.ok) return;
     const retryable = response.status >= 500 || response.status === 429 || response.status === 408;
@@ -47,7 +55,7 @@ export class WebhookNotifier implements Notifier {
     throw new ConnectorError({
       code: retryable ? "webhook.unavailable" : "webhook.rejected",
       category: retryable ? "transient" : "needs-person",
-      message: `webhook ${where} answered ${response.status} ${response.statusText}${retryable ? "" : "; check the URL and any token in its headers"}`,
+      message: `webhook ${this.url.origin} answered ${response.status} ${response.statusText}${retryable ? "" : "; check the URL and any token in its headers"}`,
       details: { status: response.status, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
     });
   }

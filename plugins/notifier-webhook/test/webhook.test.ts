@@ -3,8 +3,8 @@ import type { AddressInfo } from "node:net";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PluginHost, SecretRegistry, type RunRecord } from "@conveyor/core";
-import { Scheduler, type NotificationMessage, type Notifier, type RunRequest } from "@conveyor/scheduler";
+import { PluginHost, SecretRegistry, type RunRecord, type WorkflowAction } from "@conveyor/core";
+import { Scheduler, type NotificationMessage, type Notifier } from "@conveyor/scheduler";
 import { afterEach, describe, expect, it } from "vitest";
 import webhook, { verifySignature } from "../src/index.js";
 
@@ -54,10 +54,8 @@ const notification: NotificationMessage = {
   job: "/jobs/customers.yaml",
   scheduled_time: "2025-03-01T01:00:00.000Z",
   run_id: "20250301T010000-abc123",
-  exit_code: 2,
   error: { code: "s3.invalid-bucket-name", message: "bucket name is invalid", category: "invalid-input" },
-  view: "conveyor runs show 20250301T010000-abc123",
-  actions: [{ id: "s3.invalid-bucket-name", title: "Invalid bucket name", description: "The bucket name is wrong.", steps: ["Verify the bucket name.", "Update the destination."] }],
+  actions: [{ kind: "fix-settings", id: "s3.invalid-bucket-name", title: "Invalid bucket name", problem: "The bucket name is wrong.", steps: ["Verify the bucket name.", "Update the destination."] }],
 };
 
 describe("webhook notifier", () => {
@@ -85,7 +83,7 @@ describe("webhook notifier", () => {
     expect(received[0]?.headers["x-conveyor-signature"]).toBeUndefined();
   });
 
-  it("does not retry a 4xx answer, and stops after max_attempts on 5xx; messages never show the URL's query", async () => {
+  it("does not retry a 4xx answer, and stops after max_attempts on 5xx; messages show only the URL's origin", async () => {
     const rejected = await receiver([404]);
     const notifier = await host().create<Notifier>("notifier", "webhook", { url: rejected.url, backoff_ms: 1 });
     await expect(notifier.notify(notification)).rejects.toMatchObject({ code: "webhook.rejected", category: "needs-person" });
@@ -95,7 +93,7 @@ describe("webhook notifier", () => {
     const limited = await host().create<Notifier>("notifier", "webhook", { url: down.url, backoff_ms: 1, max_attempts: 3 });
     const error = await limited.notify(notification).catch((e: Error) => e);
     expect(error).toMatchObject({ code: "webhook.unavailable", category: "transient" });
-    expect((error as Error).message).toBe(`webhook ${new URL(down.url).origin}/hooks/conveyor answered 500 Internal Server Error`);
+    expect((error as Error).message).toBe(`webhook ${new URL(down.url).origin} answered 500 Internal Server Error`);
     expect(down.received).toHaveLength(3);
   });
 
@@ -115,26 +113,50 @@ describe("webhook notifier", () => {
     expect(h.secrets.redact(`signed with ${SECRET}`)).toBe("signed with [REDACTED]");
   });
 
+  it("treats the URL as secret except its origin: its path and query are redacted wherever the host prints, logs or stores", async () => {
+    const { url } = await receiver([404]);
+    const tokened = url.replace("/hooks/conveyor?token=abc", "/services/T0KEN-IN-PATH?sig=t0ken-in-query");
+    const h = host();
+    const notifier = await h.create<Notifier>("notifier", "webhook", { url: tokened });
+    const origin = new URL(tokened).origin;
+    expect(h.secrets.redact(`posting to ${tokened}`)).toBe(`posting to ${origin}[REDACTED]`);
+    const error = (await notifier.notify(notification).catch((e: Error) => e)) as Error;
+    expect(error.message).toBe(`webhook ${origin} answered 404 Not Found; check the URL and any token in its headers`);
+  });
+
+  it("sends no registered secret value in the body, whoever made the notification", async () => {
+    const { url, received } = await receiver();
+    const h = host();
+    h.secrets.add("tenant-secret-value-42");
+    await (await h.create<Notifier>("notifier", "webhook", { url })).notify({ ...notification, message: "the token tenant-secret-value-42 was refused" });
+    expect(JSON.parse(received[0]!.body)).toMatchObject({ message: "the token [REDACTED] was refused" });
+  });
+
   it("delivers the scheduler's notifications: a failed run's alert arrives signed, with its run id and workflow actions", async () => {
     const { url, received } = await receiver();
     const notifier = await host().create<Notifier>("notifier", "webhook", { url, secret: SECRET });
     let now = Date.parse("2025-03-01T00:30:00Z");
     const clock = { now: () => new Date(now), sleep: async () => {} };
-    const runner = {
-      async run(request: RunRequest) {
-        const error = { code: "credentials.invalid", message: "The credentials are invalid", category: "needs-person" as const, retryable: false };
-        const actions = [{ id: "credentials.invalid", title: "Invalid credentials", description: "The credentials are invalid.", steps: ["Open the credentials.", "Update them."] }];
-        const run = { id: "run-1", origin: { jobName: "customers", destination: "amazon-s3" }, status: "failed", attempt: 1, createdAt: "", updatedAt: "", tasks: [], failure: { error, actions } } satisfies RunRecord;
-        return { exitCode: 3, run, error, actions, request };
-      },
-    };
-    const scheduler = new Scheduler({ stateDir: await mkdtemp(join(tmpdir(), "conveyor-webhook-")), runner, clock, channels: [{ name: "webhook", notifier }] });
+    const error = { code: "credentials.invalid", message: "The credentials are invalid", category: "needs-person" as const, retryable: false };
+    const actions: WorkflowAction[] = [{ kind: "fix-credentials", id: "credentials.invalid", title: "Invalid credentials", problem: "The credentials are invalid.", steps: ["Open the credentials.", "Update them."] }];
+    const run = { id: "run-1", origin: { jobName: "customers", destination: "amazon-s3" }, status: "failed", attempt: 1, createdAt: "", updatedAt: "", tasks: [], failure: { error, actions } } satisfies RunRecord;
+    // The part of a Conveyor the scheduler uses: every run fails on its credentials.
+    const conveyor = { send: async () => run, restart: async () => run, secrets: new SecretRegistry() };
+    const jobs = { load: async () => ({ job: {} }) };
+    const scheduler = new Scheduler({ stateDir: await mkdtemp(join(tmpdir(), "conveyor-webhook-")), jobs, conveyor, clock, channels: [{ name: "webhook", notifier }] });
     await scheduler.store.add({ job: "/jobs/customers.yaml", cron: "@hourly", disable_after: 1 }, clock.now(), "customers");
     now = Date.parse("2025-03-01T01:00:00Z");
     await scheduler.runDue();
     const bodies = received.map((r) => JSON.parse(r.body) as NotificationMessage);
     expect(bodies.map((b) => b.kind)).toEqual(["run-failed", "schedule-disabled"]);
-    expect(bodies[0]).toMatchObject({ run_id: "run-1", view: "conveyor runs show run-1", error: { code: "credentials.invalid" }, actions: [{ steps: ["Open the credentials.", "Update them."] }] });
+    expect(bodies[0]).toMatchObject({
+      run_id: "run-1",
+      error: { code: "credentials.invalid" },
+      actions: [{ kind: "fix-credentials", id: "credentials.invalid", title: "Invalid credentials", problem: "The credentials are invalid.", steps: ["Open the credentials.", "Update them."] }],
+    });
+    expect(bodies[1]?.actions.map((a) => [a.id, a.kind])).toEqual([["credentials.invalid", "fix-credentials"], ["schedule.re-enable", "enable-schedule"]]);
+    // The payload is for any receiver: no action or message names a `conveyor` command.
+    expect(received.map((r) => r.body).join("\n")).not.toMatch(/conveyor /);
     expect(received.every((r) => verifySignature(r.body, r.headers["x-conveyor-signature"] as string, SECRET))).toBe(true);
     expect((await scheduler.notifications.list()).every((n) => n.deliveries[0]?.ok)).toBe(true);
   });

@@ -44,7 +44,7 @@ export function demoCommand(ctx: CommandContext): Command {
           };
           const run = await sendWithProgress(conveyor, io, demo.title, job, rows);
           if (run.failure) {
-            printError(io, run.failure.error, run.failure.actions);
+            printError(io, run.failure.error, run.failure.actions, { runId: run.id });
             results.push({ title: demo.title, run, found: 0 });
             continue;
           }

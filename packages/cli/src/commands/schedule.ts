@@ -1,20 +1,19 @@
-import { resolve } from "node:path";
+import { readFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
-import { invalidInput, settingsInvalid, systemClock, z, type Clock, type SecretRegistry } from "@conveyor/core";
+import { invalidInput, systemClock, z, type Clock, type SecretRegistry } from "@conveyor/core";
+import { EXIT_CODES, type Conveyor } from "@conveyor/runtime";
 import {
   CRON_MODES,
   checkTimeZone,
   NotificationStore,
   nextRun,
-  outcomeOfError,
-  outcomeOfRun,
   parseCron,
   scaledClock,
   Scheduler,
   ScheduleStore,
   type Channel,
-  type JobRunner,
-  type Notifier,
+  type JobSource,
   type Schedule,
   type SchedulerEvent,
   type StoredNotification,
@@ -22,8 +21,8 @@ import {
 import { line, table, type CliIo } from "../io.js";
 import { readStructuredFile } from "../structured-file.js";
 import { cliConveyor, loadJob, requireValid, stateDirOf, type CommandContext } from "../job-context.js";
-import { printError } from "../report.js";
-import { runJobFile } from "./run.js";
+import { showRunCommand } from "../action-commands.js";
+import { printActions, printError } from "../report.js";
 
 /**
  * Test hook: `CONVEYOR_SCHEDULER_CLOCK=<start ISO>,<speed>[,<real anchor ISO>]` runs the
@@ -194,22 +193,34 @@ function describe(s: Schedule): string {
 }
 
 /**
- * Runs each slot in this process through `runJobFile`, like `conveyor run <job>`: the run record
- * (its id, error and workflow actions) comes back directly instead of being parsed from a child's
- * output, and the CLI's tests drive the loop without a built binary. A failure is caught and
- * becomes the run's exit code, so one bad job does not stop the loop.
+ * The scheduler's jobs are the schedules' job files, read at each slot, so a file edited since it
+ * was scheduled runs as it is now. Each is sent by a Conveyor that reads inputs and `${file:}`
+ * references beside its job file, as `conveyor run <job>` does: one per job folder, kept for the
+ * scheduler's life so plugins load once.
  */
-export function cliJobRunner(ctx: CommandContext): JobRunner {
-  return {
-    async run({ schedule, previous, scheduledTime }) {
-      try {
-        // File names are rendered for the slot, so a late or retried slot keeps its names.
-        return outcomeOfRun(await runJobFile(ctx, schedule.job, previous ? { restartOf: previous } : { now: scheduledTime }));
-      } catch (error) {
-        return outcomeOfError(error, schedule.job);
-      }
+function fileJobs(ctx: CommandContext) {
+  const conveyors = new Map<string, Promise<Conveyor>>();
+  const conveyorIn = (jobDir: string): Promise<Conveyor> => {
+    let found = conveyors.get(jobDir);
+    if (!found) {
+      found = cliConveyor(ctx, { jobDir });
+      conveyors.set(jobDir, found);
+      // Not kept when it fails (a config file broken meanwhile): the next slot tries again.
+      found.catch(() => conveyors.delete(jobDir));
+    }
+    return found;
+  };
+  const conveyorFor = (schedule: Schedule) => conveyorIn(dirname(schedule.job));
+  const jobs: JobSource = {
+    async load(schedule) {
+      const text = await readFile(schedule.job, "utf8").catch((error: NodeJS.ErrnoException) => {
+        throw invalidInput("job.unreadable", `cannot read job file ${schedule.job}: ${error.code ?? error.message}`);
+      });
+      return { job: (await conveyorFor(schedule)).parseJob(text, schedule.job).job, jobPath: schedule.job };
     },
   };
+  const close = async () => void (await Promise.allSettled([...conveyors.values()].map(async (c) => (await c).close())));
+  return { jobs, conveyorIn, conveyorFor, close };
 }
 
 const channelsSchema = z.object({
@@ -217,11 +228,10 @@ const channelsSchema = z.object({
 });
 
 /** The notifier plugins listed in a channels file (`channels: [{ plugin: webhook, settings: {…} }]`). */
-async function loadChannels(ctx: CommandContext, path: string): Promise<Channel[]> {
+async function loadChannels(ctx: CommandContext, conveyor: Conveyor, path: string): Promise<Channel[]> {
   const file = resolve(ctx.io.cwd, path);
   const parsed = channelsSchema.safeParse(await readStructuredFile(file, "channels file"));
   if (!parsed.success) throw invalidInput("channels.invalid", `channels file ${file}: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(root)"}: ${i.message}`).join("; ")}; expected channels: [{ plugin: webhook, settings: { url: … } }]`);
-  const conveyor = await cliConveyor(ctx);
   return Promise.all(parsed.data.channels.map(async (c, i) => ({ name: c.name ?? c.plugin, notifier: await conveyor.notifier(c.plugin, c.settings, `channels[${i}].settings`) })));
 }
 
@@ -234,39 +244,54 @@ export function schedulerCommand(ctx: CommandContext): Command {
     .option("--json", "print each event as one JSON line")
     .action(async (options: { once?: boolean; channels?: string; json?: boolean }) => {
       const json = wantsJson(ctx, options);
-      const scheduler = new Scheduler({
-        stateDir: stateDirOf(io, globals()),
-        runner: cliJobRunner(ctx),
-        clock: clockOf(io),
-        channels: options.channels ? await loadChannels(ctx, options.channels) : [],
-        onEvent: (event) => line(io.stdout, json ? JSON.stringify(event) : describeEvent(ctx.secrets, event)),
-      });
-      if (options.once) return scheduler.runDue();
-      const stop = new AbortController();
-      let signals = 0;
-      const onSignal = () => {
-        if (++signals === 1) {
-          line(io.stderr, "stopping: waiting for the runs in progress to finish (send the signal again to stop now)");
-          stop.abort();
-          return;
-        }
-        // The abandoned runs would keep the process alive; their slots are recorded first.
-        void scheduler.interrupt().then(() => process.exit(143));
-      };
-      process.on("SIGTERM", onSignal);
-      process.on("SIGINT", onSignal);
+      const files = fileJobs(ctx);
       try {
+        // Made first, so a broken configuration stops the command instead of failing every slot.
+        const own = await files.conveyorIn(io.cwd);
+        const scheduler = new Scheduler({
+          stateDir: stateDirOf(io, globals()),
+          jobs: files.jobs,
+          conveyor: files.conveyorFor,
+          clock: clockOf(io),
+          channels: options.channels ? await loadChannels(ctx, own, options.channels) : [],
+          onEvent: (event) => line(io.stdout, json ? JSON.stringify(ctx.secrets.redactDeep(event)) : describeEvent(ctx.secrets, event)),
+        });
+        if (options.once) return await scheduler.runDue();
         if (!json) line(io.stdout, `scheduler started (state directory ${stateDirOf(io, globals())})`);
-        await scheduler.run(stop.signal);
+        await untilStopped(io, scheduler);
       } finally {
-        process.off("SIGTERM", onSignal);
-        process.off("SIGINT", onSignal);
+        await files.close();
       }
     });
 }
 
+/** Runs the loop until SIGTERM or Ctrl-C: the first lets the runs in progress finish, a second stops at once. */
+async function untilStopped(io: CliIo, scheduler: Scheduler): Promise<void> {
+  const stop = new AbortController();
+  let signals = 0;
+  const onSignal = () => {
+    if (++signals === 1) {
+      line(io.stderr, "stopping: waiting for the runs in progress to finish (send the signal again to stop now)");
+      stop.abort();
+      return;
+    }
+    // The abandoned runs would keep the process alive; their slots are recorded first.
+    void scheduler.interrupt().then(() => process.exit(143));
+  };
+  process.on("SIGTERM", onSignal);
+  process.on("SIGINT", onSignal);
+  try {
+    await scheduler.run(stop.signal);
+  } finally {
+    process.off("SIGTERM", onSignal);
+    process.off("SIGINT", onSignal);
+  }
+}
+
+/** A finished slot or a retry with the exit code `conveyor run` would have ended with. */
 function describeEvent(secrets: SecretRegistry, e: SchedulerEvent): string {
-  const extra = [e.status, e.exit_code !== undefined ? `exit ${e.exit_code}` : "", e.run_id ? `run ${e.run_id}` : "", e.attempt ? `attempt ${e.attempt} in ${Math.round((e.delay_ms ?? 0) / 1000)} s` : ""].filter(Boolean).join(", ");
+  const exit = e.category ? EXIT_CODES[e.category] : e.status === "succeeded" ? 0 : undefined;
+  const extra = [e.status, exit !== undefined ? `exit ${exit}` : "", e.run_id ? `run ${e.run_id}` : "", e.attempt ? `attempt ${e.attempt} in ${Math.round((e.delay_ms ?? 0) / 1000)} s` : ""].filter(Boolean).join(", ");
   return secrets.redact(`${e.event} ${e.schedule_id} slot ${e.scheduled_time}${extra ? `: ${extra}` : ""}`);
 }
 
@@ -314,12 +339,10 @@ function printNotification(io: CliIo, n: StoredNotification): void {
   line(io.stdout, `[${n.level}] ${n.title}`);
   line(io.stdout, n.message);
   line(io.stdout, `schedule: ${n.schedule_id}  job: ${n.job}${n.scheduled_time ? `  slot: ${n.scheduled_time}` : ""}`);
-  if (n.view) line(io.stdout, `open the run: ${n.view}`);
+  if (n.run_id) line(io.stdout, `open the run: ${showRunCommand(n.run_id)}`);
   for (const d of n.deliveries) line(io.stdout, `delivered to ${d.channel}: ${d.ok ? "ok" : `failed (${d.error ?? ""})`}`);
   // The same error-and-actions layout as a failed `conveyor run`, on stdout since it was asked for.
-  if (n.error) return printError({ ...io, stderr: io.stdout }, { ...n.error, retryable: false }, n.actions);
-  n.actions.forEach((action, i) => {
-    line(io.stdout, `${i + 1}. ${action.title} — ${action.description}`);
-    action.steps.forEach((step, j) => line(io.stdout, `   ${j + 1}) ${step}`));
-  });
+  const scope = { job: n.job, scheduleId: n.schedule_id, ...(n.run_id ? { runId: n.run_id } : {}) };
+  if (n.error) return printError({ ...io, stderr: io.stdout }, { ...n.error, retryable: false }, n.actions, scope);
+  printActions(io.stdout, n.actions, scope);
 }

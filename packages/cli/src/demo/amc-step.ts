@@ -56,7 +56,7 @@ export async function amcDemoStep(options: {
   };
   const run = await options.send(title, job);
   if (run.failure) {
-    printError(options.io, run.failure.error, run.failure.actions);
+    printError(options.io, run.failure.error, run.failure.actions, { runId: run.id });
     return { title, ok: false, detail: `FAILED (${run.failure.error.code})` };
   }
   const details = run.report?.details ?? {};

@@ -6,7 +6,8 @@ import { container as globalContainer, type DependencyContainer } from "tsyringe
 import { invalidInput } from "../errors.js";
 import { noCompressionPlugin } from "../pipeline/identity.js";
 import { jsonLinesPlugin } from "../pipeline/json-lines.js";
-import { API_VERSION, PLUGIN_KINDS, type ConnectorPlugin, type PluginKind } from "../plugin.js";
+import { API_VERSION, PLUGIN_KINDS, type ConnectorPlugin, type PluginKind, type StageReference } from "../plugin.js";
+import { destinationAccessSettings } from "../policy/access.js";
 import { DEFAULT_RETRY_POLICY } from "../retry.js";
 import {
   createLogger,
@@ -16,8 +17,14 @@ import {
   systemClock,
   type Logger,
 } from "../services.js";
-import { problemsFromZod, settingsInvalid, type Problem } from "../settings/problems.js";
-import { validatePlatformSettings, validateSettings } from "../settings/validate.js";
+import { joinPath, problemsFromZod, settingsInvalid, type Problem } from "../settings/problems.js";
+import {
+  isObjectSchema,
+  unknownPlatformSettings,
+  validatePlatformSettings,
+  validateSettings,
+  type ValidatedSettings,
+} from "../settings/validate.js";
 import type { ReferenceEnvironment } from "../settings/references.js";
 import { implementationToken, TOKENS } from "../tokens.js";
 import { findPackageDir, readPackage, type PackageInfo } from "./manifest.js";
@@ -33,6 +40,13 @@ export interface LoadedPlugin {
 export interface RefusedPlugin {
   readonly source: string;
   readonly reason: string;
+}
+
+/** A plugin's validated settings and platform settings, from which its implementation is made. */
+export interface PluginSettings {
+  readonly plugin: ConnectorPlugin;
+  readonly settings: unknown;
+  readonly platform: unknown;
 }
 
 export interface PluginHostOptions {
@@ -141,18 +155,17 @@ export class PluginHost {
     return [...this.plugins.values()].filter((p) => kind === undefined || p.plugin.kind === kind);
   }
 
+  /** The plugin of `kind` with `id`, if loaded. */
+  find(kind: PluginKind, id: string): ConnectorPlugin | undefined {
+    return this.plugins.get(`${kind}:${id}`)?.plugin;
+  }
+
   /** The plugin of `kind` with `id`; `plugin.unknown` (exit 2) naming the ids there are. */
   get(kind: PluginKind, id: string): ConnectorPlugin {
-    const found = this.plugins.get(`${kind}:${id}`);
-    if (found) return found.plugin;
-    const known = this.list(kind).map((p) => p.plugin.id);
-    const refused = this.refusals.map((r) => `${r.source}: ${r.reason}`);
-    throw invalidInput(
-      "plugin.unknown",
-      `unknown ${kind} plugin "${id}"; ${known.length ? `available: ${known.join(", ")}` : `no ${kind} plugins are loaded`}` +
-        (refused.length ? ` (refused while loading: ${refused.join("; ")})` : ""),
-      { kind, id, available: known },
-    );
+    const found = this.find(kind, id);
+    if (found) return found;
+    const available = this.list(kind).map((p) => p.plugin.id);
+    throw invalidInput("plugin.unknown", unknownPluginMessage(this, kind, id), { kind, id, available });
   }
 
   /** Plugins with this id, whatever their kind (for `conveyor schema <id>`). */
@@ -166,7 +179,7 @@ export class PluginHost {
     const env = { secrets: this.secrets, ...environment };
     const user = await validateSettings(plugin, raw, path, env);
     const platform = validatePlatformSettings(plugin, this.platform, env);
-    const stages = user.value === undefined ? [] : await this.validateStages(plugin, user.value, path);
+    const stages = await this.validateStages(plugin, user, path);
     // A stage may say what the composing plugin says too: each problem once.
     const seen = new Set<string>();
     return [...user.problems, ...platform.problems, ...stages].filter((p) => {
@@ -175,25 +188,62 @@ export class PluginHost {
     });
   }
 
-  /** Problems of the stages a plugin composes, reported under the composing plugin's settings. */
-  private async validateStages(plugin: ConnectorPlugin, settings: unknown, path: string): Promise<Problem[]> {
+  /**
+   * Platform settings the host passed that no loaded plugin takes, as warnings: they are the
+   * host's, not a job's, so they are checked against every loaded plugin.
+   */
+  platformProblems(): Problem[] {
+    return unknownPlatformSettings(this.list().map((p) => p.plugin), this.platform);
+  }
+
+  /**
+   * Problems of the stages a plugin composes, placed where the user typed them: an unknown stage
+   * id at the setting naming it, a stage's own problems inside the settings passed to it (or at
+   * the composing plugin's names for them). Settings with errors still compose what they can.
+   */
+  private async validateStages(plugin: ConnectorPlugin, user: ValidatedSettings<unknown>, path: string): Promise<Problem[]> {
+    const settings = user.value ?? user.salvaged;
+    if (settings === undefined || !plugin.composes) return [];
+    let stages: StageReference[];
+    try {
+      stages = plugin.composes(settings);
+    } catch (error) {
+      // Salvaged settings may lack what composing needs; their own errors already refuse them.
+      if (user.value !== undefined) throw error;
+      return [];
+    }
     const problems: Problem[] = [];
-    for (const stage of plugin.composes?.(settings) ?? []) {
-      const at = `${path}.${stage.path}`;
-      const found = this.plugins.get(`${stage.kind}:${stage.id}`);
+    for (const stage of stages) {
+      const at = joinPath(path, stage.path);
+      const found = this.find(stage.kind, stage.id);
       if (!found) {
-        problems.push({ path: at, message: `needs the ${stage.kind} plugin "${stage.id}", which is not loaded`, severity: "error" });
+        problems.push({ path: at, message: unknownPluginMessage(this, stage.kind, stage.id), severity: "error", code: "plugin.unknown" });
         continue;
       }
-      const result = await validateSettings(found.plugin, stage.settings, "", { secrets: this.secrets });
-      // A stage's own paths become the composing plugin's settings: that is what the user typed.
-      for (const problem of result.problems) {
-        const [head = "", ...rest] = problem.path.split(".");
-        const own = stage.settingPaths?.[head];
-        problems.push({ ...problem, path: own === undefined ? at : [path, own, ...rest].join(".") });
-      }
+      const result = await validateSettings(found, stage.settings, "", { secrets: this.secrets });
+      for (const problem of result.problems) problems.push({ ...problem, path: stagePath(stage, path, problem.path) });
     }
     return problems;
+  }
+
+  /**
+   * Validates a plugin's settings and the host's platform settings for it, remembering the
+   * secrets among them. Throws `settings.invalid` with every problem.
+   */
+  async settings(kind: PluginKind, id: string, raw: unknown, options: { path?: string; environment?: ReferenceEnvironment } = {}): Promise<PluginSettings> {
+    const plugin = this.get(kind, id);
+    const path = options.path ?? `${kind}.settings`;
+    const env = { secrets: this.secrets, ...options.environment };
+    const user = await validateSettings(plugin, raw, path, env);
+    const platform = validatePlatformSettings(plugin, this.platform, env);
+    if (user.value === undefined || platform.value === undefined) throw settingsInvalid([...user.problems, ...platform.problems]);
+    this.rememberSecrets(plugin, user.value, platform.value);
+    return { plugin, settings: user.value, platform: platform.value };
+  }
+
+  /** The implementation of a plugin with its validated settings, in a child of `parent`. */
+  instantiate<T>(validated: PluginSettings, parent?: DependencyContainer): T {
+    return this.construct<T>(validated.plugin, validated.settings, validated.platform, parent);
   }
 
   /**
@@ -206,14 +256,7 @@ export class PluginHost {
     raw: unknown,
     options: { parent?: DependencyContainer; path?: string; environment?: ReferenceEnvironment } = {},
   ): Promise<T> {
-    const plugin = this.get(kind, id);
-    const path = options.path ?? `${kind}.settings`;
-    const env = { secrets: this.secrets, ...options.environment };
-    const user = await validateSettings(plugin, raw, path, env);
-    const platform = validatePlatformSettings(plugin, this.platform, env);
-    if (user.value === undefined || platform.value === undefined) throw settingsInvalid([...user.problems, ...platform.problems]);
-    this.rememberSecrets(plugin, user.value, platform.value);
-    return this.construct<T>(plugin, user.value, platform.value, options.parent);
+    return this.instantiate<T>(await this.settings(kind, id, raw, options), options.parent);
   }
 
   /**
@@ -302,7 +345,35 @@ function definitionProblem(candidate: unknown): string | undefined {
   if (!PLUGIN_KINDS.includes(p.kind as PluginKind)) return `plugin "${p.id}" has kind ${JSON.stringify(p.kind)}; allowed: ${PLUGIN_KINDS.join(", ")}`;
   if (typeof p.register !== "function") return `plugin "${p.id}" has no register(container) function`;
   if (!p.settings || typeof (p.settings as { safeParse?: unknown }).safeParse !== "function") return `plugin "${p.id}" has no zod settings schema`;
+  if (p.kind === "destination") {
+    if (!isObjectSchema(p.settings)) return `destination "${p.id}" settings must be a z.object: core adds the access switches to every destination's settings`;
+    const { shape } = p.settings;
+    const own = Object.keys(destinationAccessSettings).filter((key) => key in shape);
+    if (own.length) return `destination "${p.id}" declares ${own.join(", ")} itself; core adds the access switches to every destination's settings`;
+  }
+  if (p.accepts !== undefined && !(Array.isArray(p.accepts) && p.accepts.every((k) => typeof k === "string"))) {
+    return `plugin "${p.id}" has accepts ${JSON.stringify(p.accepts)}; it must list credential kinds such as ["aws"]`;
+  }
+  if (p.requiresCredential && !p.accepts?.length) return `plugin "${p.id}" requires a credential but accepts no credential kind`;
   return undefined;
+}
+
+function unknownPluginMessage(host: PluginHost, kind: PluginKind, id: string): string {
+  const known = host.list(kind).map((p) => p.plugin.id);
+  const refused = host.refused.map((r) => `${r.source}: ${r.reason}`);
+  return (
+    `unknown ${kind} plugin "${id}"; ${known.length ? `available: ${known.join(", ")}` : `no ${kind} plugins are loaded`}` +
+    (refused.length ? ` (refused while loading: ${refused.join("; ")})` : "")
+  );
+}
+
+/** Where in the composing plugin's settings a stage's problem (at `problemPath` in its own) is reported. */
+function stagePath(stage: StageReference, path: string, problemPath: string): string {
+  const [head = "", ...rest] = problemPath.split(".");
+  const own = stage.settingPaths?.[head];
+  if (own !== undefined) return joinPath(path, own, ...rest);
+  if (stage.settingsPath !== undefined) return joinPath(path, stage.settingsPath, problemPath);
+  return joinPath(path, stage.path);
 }
 
 function valueAt(value: unknown, path: string): unknown {

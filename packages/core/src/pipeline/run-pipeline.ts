@@ -1,11 +1,9 @@
-import type { Compressor, Encryptor, FileSink, Formatter, StageContext, WrittenObject } from "../contracts.js";
+import type { FileSink, StageContext, WrittenObject } from "../contracts.js";
 import type { Row } from "../schema.js";
 import type { ProgressReporter } from "../services.js";
+import type { StageChain } from "./stage-chain.js";
 
-export interface FilePipeline {
-  formatter: Formatter;
-  compressor?: Compressor;
-  encryptor?: Encryptor;
+export interface FilePipeline extends StageChain {
   sink: FileSink;
 }
 

@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import type { FileSink, OutputFile, WrittenObject } from "../contracts.js";
 import { invalidInput } from "../errors.js";
 import { MeasuringStream } from "./measure.js";
+import type { KeyedSink } from "./success-file.js";
 
 /** Keeps every file in memory. For tests and small previews. */
 export class MemorySink implements FileSink {
@@ -48,11 +49,16 @@ export class DiscardSink implements FileSink {
  * Writes files under a root directory. A file is written to a hidden temporary name and renamed
  * when complete, so a reader never sees half a file.
  */
-export class LocalDirectorySink implements FileSink {
+export class LocalDirectorySink implements KeyedSink {
   readonly root: string;
 
   constructor(root: string) {
     this.root = resolve(root);
+  }
+
+  /** A file's key is its name, relative to the root. */
+  keyOf(name: string): string {
+    return name;
   }
 
   async write(file: OutputFile, signal?: AbortSignal): Promise<WrittenObject> {

@@ -1,6 +1,7 @@
 /**
  * Who may send to a destination. Checked before anything is written.
  */
+import { z } from "zod";
 import { ConnectorError } from "../errors.js";
 import { piiColumns, type Schema } from "../schema.js";
 import type { Principal } from "./principal.js";
@@ -9,6 +10,25 @@ import type { Principal } from "./principal.js";
 export interface AccessRules {
   allow_business_users?: boolean;
   allow_restricted_pii?: boolean;
+}
+
+/**
+ * The access switches of every destination's settings, declared here once: core adds them to
+ * each destination's schema (validation and JSON Schema), so no plugin declares them.
+ */
+export const destinationAccessSettings = {
+  allow_business_users: z.boolean().default(false).describe("Business users may send to this destination."),
+  allow_restricted_pii: z
+    .boolean()
+    .default(false)
+    .describe("Senders with restricted PII access may send PII columns here (the data template must allow it too)."),
+};
+
+const destinationAccessSchema = z.object(destinationAccessSettings);
+
+/** The access switches of a destination's validated settings (unknown keys ignored). */
+export function destinationAccessRules(settings: unknown): AccessRules {
+  return destinationAccessSchema.parse(settings);
 }
 
 /**
@@ -30,9 +50,10 @@ export function checkAccess(principal: Principal, destination: AccessRules, temp
       message:
         "Business users may not send data to this destination: allow_business_users is off on the destination and on its data template.",
       action: {
+        kind: "fix-permissions",
         id: "policy.business-users-not-allowed",
         title: "Allow business users",
-        description: "This destination is not available to business users.",
+        problem: "This destination is not available to business users.",
         steps: [
           "Ask an operator to open the destination used by this workflow.",
           "Turn on allow_business_users in the destination's settings or in its data template (template.allow_business_users).",
@@ -54,9 +75,10 @@ export function checkAccess(principal: Principal, destination: AccessRules, temp
         `and its data template (${template ? state(template.allow_restricted_pii) : "no data template"}).`,
       details: { columns: pii.map((c) => c.name) },
       action: {
+        kind: "fix-permissions",
         id: "policy.restricted-pii",
         title: "Allow restricted PII users",
-        description: `Users with restricted PII access may not send the PII columns ${columns} to this destination.`,
+        problem: `Users with restricted PII access may not send the PII columns ${columns} to this destination.`,
         steps: [
           "Ask an operator to decide whether users with restricted PII access may send PII to this destination.",
           "If so, turn on allow_restricted_pii in the destination's settings and in its data template (template.allow_restricted_pii); if not, leave the PII columns out with the data template's columns mapping.",

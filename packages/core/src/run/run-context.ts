@@ -1,5 +1,6 @@
 import type { DependencyContainer } from "tsyringe";
 import type { Compressor, Credential, DestinationContext, Encryptor, Formatter, RunTasks } from "../contracts.js";
+import { invalidInput } from "../errors.js";
 import type { PluginHost } from "../host/plugin-host.js";
 import type { Clock, Logger, ProgressReporter, TempStore } from "../services.js";
 import { silentProgress } from "../services.js";
@@ -39,10 +40,11 @@ export function createRunContext(host: PluginHost, options: RunContextOptions): 
     signal: options.signal ?? new AbortController().signal,
     tasks: options.tasks ?? untrackedTasks,
     ...(options.credential ? { credentialPlugin: options.credential } : {}),
-    credential() {
-      if (!options.credential) return Promise.resolve(undefined);
+    credential<T>() {
+      if (!options.credential) return Promise.reject(credentialMissing());
       resolved ??= options.credential.resolve(context);
-      return resolved;
+      // The credential's kind is one the destination accepts: its connection type is the one asked for.
+      return resolved as Promise<T>;
     },
     stages: {
       formatter: (id, settings) => host.createSync<Formatter>("formatter", id, settings, container),
@@ -55,4 +57,9 @@ export function createRunContext(host: PluginHost, options: RunContextOptions): 
     },
   };
   return context;
+}
+
+/** A destination asked for the credential of a job that has none. */
+function credentialMissing(): Error {
+  return invalidInput("credential.missing", "the job has no credential: add credential: { plugin: <id>, settings: {…} }");
 }

@@ -2,10 +2,12 @@ import type { ConnectionCheck, Credential, Destination } from "../contracts.js";
 import { asConnectorError } from "../errors.js";
 import type { PluginHost } from "../host/plugin-host.js";
 import type { Job } from "../job/job-schema.js";
-import { baseFileName, checkAccess, mappingValues, OPERATOR, outputMapping } from "../policy/index.js";
+import { credentialKindProblems } from "../job/validate-job.js";
+import { baseFileName, checkAccess, destinationAccessRules, mappingValues, OPERATOR, outputMapping, type AccessRules } from "../policy/index.js";
 import type { Row, Schema } from "../schema.js";
 import type { Clock, ProgressReporter, TempStore } from "../services.js";
 import { systemClock } from "../services.js";
+import { errorsOf, settingsInvalid } from "../settings/problems.js";
 import type { ReferenceEnvironment } from "../settings/references.js";
 import { TOKENS } from "../tokens.js";
 import { createRunContext } from "./run-context.js";
@@ -57,16 +59,17 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
     // attempt completed are recognised and not written again.
     const now = options.previous ? new Date(options.previous.createdAt) : (options.now ?? clock.now());
     const mapping = outputMapping(options.schema, job.template?.columns, mappingValues(now, job.segment));
+    // Made before the policy check (which reads the destination's validated switches); nothing is
+    // resolved or written until the send.
+    const { credential, destination, access } = await createPlugins(host, job, container, options.environment);
     // The policy looks at what would be sent: a template that drops the PII columns may be used.
-    const destinationRules = job.destination.settings as { allow_business_users?: boolean; allow_restricted_pii?: boolean };
-    checkAccess(job.principal ?? OPERATOR, destinationRules, job.template, mapping.schema);
+    checkAccess(job.principal ?? OPERATOR, access, job.template, mapping.schema);
     const names = baseFileName({
       jobName: job.name,
       now,
       ...(job.template ? { template: job.template } : {}),
       ...(job.campaign ? { campaign: job.campaign } : {}),
     });
-    const { credential, destination } = await createPlugins(host, job, container, options.environment);
     const context = createRunContext(host, {
       runId: tracker.id,
       container,
@@ -108,22 +111,29 @@ export async function testJobConnection(host: PluginHost, job: Job, environment?
   }
 }
 
+/**
+ * The job's credential and destination, and the destination's access switches from its
+ * validated settings. A credential of a kind the destination does not accept is refused here
+ * too, so what a destination's `credential<T>()` returns is always of a kind it accepts.
+ */
 async function createPlugins(
   host: PluginHost,
   job: Job,
   container: import("tsyringe").DependencyContainer,
   environment?: ReferenceEnvironment,
-): Promise<{ credential?: Credential; destination: Destination }> {
+): Promise<{ credential?: Credential; destination: Destination; access: AccessRules }> {
+  const mismatch = errorsOf(credentialKindProblems(host, job));
+  if (mismatch.length > 0) throw settingsInvalid(mismatch);
   const env = environment ? { environment } : {};
   const credential = job.credential
     ? await host.create<Credential>("credential", job.credential.plugin, job.credential.settings, { parent: container, path: "credential.settings", ...env })
     : undefined;
-  const destination = await host.create<Destination>("destination", job.destination.plugin, job.destination.settings, {
-    parent: container,
-    path: "destination.settings",
-    ...env,
-  });
-  return { destination, ...(credential ? { credential } : {}) };
+  const settings = await host.settings("destination", job.destination.plugin, job.destination.settings, { path: "destination.settings", ...env });
+  return {
+    destination: host.instantiate<Destination>(settings, container),
+    access: destinationAccessRules(settings.settings),
+    ...(credential ? { credential } : {}),
+  };
 }
 
 /** Data-template settings that override the destination's. */

@@ -1,14 +1,15 @@
 import { z } from "zod";
 import type { ConnectorPlugin } from "../plugin.js";
+import { settingsSchemaOf } from "./validate.js";
 
 type JsonSchema = Record<string, unknown>;
 
 /**
- * The settings JSON Schema a host draws a form from. Secret fields are `writeOnly` (a form
- * may set them, never show them back).
+ * The settings JSON Schema a host draws a form from (a destination's with the access switches
+ * core adds). Secret fields are `writeOnly` (a form may set them, never show them back).
  */
 export function settingsJsonSchema(plugin: ConnectorPlugin): JsonSchema {
-  const schema = z.toJSONSchema(plugin.settings, { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const schema = z.toJSONSchema(settingsSchemaOf(plugin), { io: "input", unrepresentable: "any" }) as JsonSchema;
   for (const path of plugin.secrets ?? []) markWriteOnly(schema, path.split("."));
   return {
     ...schema,

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { ConnectorError } from "../errors.js";
+import { ConnectorError, type WorkflowAction } from "../errors.js";
 
 /** One thing wrong (or worth a warning, or worth knowing) in a job or its settings. */
 export interface Problem {
@@ -10,6 +10,8 @@ export interface Problem {
   readonly severity: "error" | "warning" | "info";
   /** A specific error code where there is one (`pgp.invalid-key`); else `settings.invalid` applies. */
   readonly code?: string;
+  /** What a person does about it, where that is more than changing the value at `path`. */
+  readonly action?: WorkflowAction;
 }
 
 export function joinPath(...parts: ReadonlyArray<string | number | undefined>): string {
@@ -71,10 +73,14 @@ export function settingsInvalid(problems: readonly Problem[]): ConnectorError {
   // When every error is of one specific kind (a bad PGP key), the error carries that code.
   const codes = new Set(errors.map((e) => e.code));
   const [only] = codes;
+  const specific = codes.size === 1 && only !== undefined;
+  // …and its action, which says more than "fix the settings" (a missing base identity).
+  const action = specific ? errors.find((e) => e.action)?.action : undefined;
   return new ConnectorError({
-    code: codes.size === 1 && only ? only : "settings.invalid",
+    code: specific ? only : "settings.invalid",
     category: "invalid-input",
     message: `Invalid settings:\n${formatProblems(errors)}`,
     details: { problems: errors },
+    ...(action ? { action } : {}),
   });
 }

@@ -1,7 +1,7 @@
 import { appendExtension, DiscardSink, type Compressor, type ConnectorPlugin, type OutputFile } from "@conveyor/core";
 import { describe, expect, it } from "vitest";
 import { stageContext } from "./context.js";
-import { describeDefinition, hostWith, platformOf, type SettingsFixtures } from "./definition.js";
+import { describeDefinition, hostWith, platformOf, resolveFixture, type SettingsFixtures } from "./definition.js";
 import { bufferFile, failingFile, lazyFile, producedAtFirstByte, readAll } from "./streams.js";
 
 export interface CompressorFixtures extends SettingsFixtures {
@@ -16,7 +16,8 @@ export interface CompressorFixtures extends SettingsFixtures {
 
 /** The compressor contract: naming, lossless round trip, streaming, errors. */
 export function describeCompressor(plugin: ConnectorPlugin, fixtures: CompressorFixtures): void {
-  const make = () => hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures)).createSync<Compressor>("compressor", plugin.id, fixtures.settings);
+  const make = async () =>
+    hostWith(plugin, fixtures.plugins ?? [], await platformOf(fixtures)).createSync<Compressor>("compressor", plugin.id, await resolveFixture(fixtures.settings));
   const inputs = () => [
     bufferFile("exports_2025_01_31/0000001.csv", Buffer.from("id,name\n1,Åsa\n2,\"Le, Count\"\n")),
     bufferFile("exports_2025_01_31/0000002.csv", Buffer.from("id,name\n3,Zoë\n")),
@@ -26,7 +27,7 @@ export function describeCompressor(plugin: ConnectorPlugin, fixtures: Compressor
     describeDefinition(plugin, "compressor", fixtures);
 
     it("names its output from the chain", async () => {
-      const compressor = make();
+      const compressor = await make();
       const context = stageContext({ baseName: "exports_2025_01_31" });
       const names: string[] = [];
       for await (const file of compressor.compress(source(inputs()), context)) {
@@ -40,7 +41,7 @@ export function describeCompressor(plugin: ConnectorPlugin, fixtures: Compressor
     });
 
     it("loses nothing: unpacked output equals the input files", async () => {
-      const compressor = make();
+      const compressor = await make();
       const originals = new Map<string, Buffer>();
       for (const f of inputs()) originals.set(f.name, await readAll(f.body));
       const unpacked = new Map<string, Buffer>();
@@ -56,7 +57,7 @@ export function describeCompressor(plugin: ConnectorPlugin, fixtures: Compressor
 
     if (!fixtures.archive) {
       it("streams: output starts before the input file has been read to its end", async () => {
-        const compressor = make();
+        const compressor = await make();
         const big = lazyFile("big.bin", 256); // 16 MiB
         for await (const file of compressor.compress(source([big.file]), stageContext())) {
           expect(await producedAtFirstByte(file.body, big.produced)).toBeLessThan(16 * 1024 * 1024);
@@ -66,7 +67,7 @@ export function describeCompressor(plugin: ConnectorPlugin, fixtures: Compressor
     }
 
     it("fails when an input body fails, instead of hanging or emitting a truncated file", async () => {
-      const compressor = make();
+      const compressor = await make();
       const failure = new Error("input body failed");
       const run = async () => {
         for await (const file of compressor.compress(source([failingFile("broken.csv", failure)]), stageContext())) {

@@ -10,34 +10,86 @@ import {
   type SendReport,
 } from "@conveyor/core";
 import { describe, expect, it } from "vitest";
+import { expectRenderableAction } from "./actions.js";
 import { customerRows, customerSchema } from "../fixtures/customers.js";
-import { describeDefinition, hostWith, platformOf, type SettingsFixtures } from "./definition.js";
+import {
+  describeDefinition,
+  errorText,
+  hostWith,
+  itChecks,
+  loggingHost,
+  plantedSecret,
+  platformOf,
+  resolveFixture,
+  type Fixture,
+  type OptOut,
+  type SettingsFixtures,
+} from "./definition.js";
+
+export interface CredentialFixture {
+  plugin: string;
+  settings: unknown;
+}
+
+/** What a check changes of the fixtures' setup: the destination's settings, its credential, the platform. */
+export interface DestinationSetup {
+  settings?: unknown;
+  credential?: CredentialFixture;
+  platform?: Record<string, unknown>;
+}
+
+/** Makes the service fail transiently (throttling, 5xx, resets), e.g. with an emulator's fault injection. */
+export interface TransientFault {
+  /** The next `calls` calls to the service fail transiently. */
+  inject(calls: number): void | Promise<void>;
+  /** How many injected failures have fired so far (the check needs the send to have met them). */
+  fired(): number | Promise<number>;
+}
 
 export interface DestinationFixtures extends SettingsFixtures {
   /** The job's credential, when the destination needs one. */
-  credential?: { plugin: string; settings: unknown };
+  credential?: Fixture<CredentialFixture>;
   schema?: Schema;
   rows?: (count: number) => AsyncIterable<Row>;
   /** Reads what was delivered back independently and checks it against the rows sent. */
   verify: (report: SendReport, sent: { baseName: string; rows: number }) => Promise<void>;
   /** What a failed send left behind (objects, files, pending uploads): must be nothing. */
   leftovers?: (baseName: string) => Promise<string[]>;
+  /**
+   * The setup with `secret` planted in a secret setting (the destination's or its credential's).
+   * The connection test and a send then run with it — they may fail — and the secret must not
+   * appear in validation problems, checks, the report, errors or the log.
+   */
+  secretSettings: ((secret: string) => DestinationSetup | Promise<DestinationSetup>) | OptOut;
+  /** A setup whose connection test fails (a missing folder, a refused key): a failed check with a workflow action. */
+  failingConnection: Fixture<DestinationSetup> | OptOut;
+  /** Transient failures of the destination's service, which a send must retry through. */
+  transientFault: TransientFault | OptOut;
 }
 
-/** The destination contract: connection test, a verified send, a clean failure. */
+/** Transient failures injected before a send: more than one, fewer than the default retry policy's attempts. */
+const TRANSIENT_CALLS = 2;
+
+/** The destination contract: connection test, a verified send, a clean failure, secrets kept, faults retried. */
 export function describeDestination(plugin: ConnectorPlugin, fixtures: DestinationFixtures): void {
   const schema = fixtures.schema ?? customerSchema;
   const rows = fixtures.rows ?? customerRows;
   let sends = 0;
 
-  const make = async () => {
-    const host = hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures));
-    const container = host.createRunContainer(`conformance-${++sends}`);
-    const destination = await host.create<Destination>("destination", plugin.id, fixtures.settings, { parent: container, path: "destination.settings" });
-    const credential = fixtures.credential
-      ? await host.create<Credential>("credential", fixtures.credential.plugin, fixtures.credential.settings, { parent: container })
+  const make = async (setup: DestinationSetup = {}, options: { keepLog?: boolean } = {}) => {
+    const platform = setup.platform ?? (await platformOf(fixtures));
+    const logging = options.keepLog ? loggingHost(plugin, fixtures.plugins ?? [], platform) : undefined;
+    const host = logging?.host ?? hostWith(plugin, fixtures.plugins ?? [], platform);
+    const settings = setup.settings ?? (await resolveFixture(fixtures.settings));
+    const credentialFixture = setup.credential ?? (await resolveFixture(fixtures.credential));
+    const runId = `conformance-${++sends}`;
+    const container = host.createRunContainer(runId);
+    const destination = await host.create<Destination>("destination", plugin.id, settings, { parent: container, path: "destination.settings" });
+    const credential = credentialFixture
+      ? await host.create<Credential>("credential", credentialFixture.plugin, credentialFixture.settings, { parent: container })
       : undefined;
-    const context = createRunContext(host, { runId: `conformance-${sends}`, container, ...(credential ? { credential } : {}) });
+    const warnings: string[] = [];
+    const context = createRunContext(host, { runId, container, warnings, ...(credential ? { credential } : {}) });
     const baseName = `conformance_${Date.now()}_${sends}`;
     const request = (source: AsyncIterable<Row>) => ({
       rows: source,
@@ -46,7 +98,7 @@ export function describeDestination(plugin: ConnectorPlugin, fixtures: Destinati
       partName: (n: number) => `${baseName}/${fileNumber(n)}`,
       overrides: {},
     });
-    return { destination, context, baseName, request };
+    return { host, settings, credentialFixture, destination, context, warnings, baseName, request, logs: logging?.logs ?? (() => "") };
   };
 
   describe(`destination "${plugin.id}" conformance`, () => {
@@ -81,6 +133,47 @@ export function describeDestination(plugin: ConnectorPlugin, fixtures: Destinati
       }
       await expect(destination.send(request(failing()), context)).rejects.toThrow(failure.message);
       if (fixtures.leftovers) expect(await fixtures.leftovers(baseName)).toEqual([]);
+    });
+
+    itChecks("keeps a secret setting out of logs, checks, reports, errors and JSON output", "secretSettings", fixtures.secretSettings, async (secretSettings) => {
+      const secret = plantedSecret();
+      const run = await make(await secretSettings(secret), { keepLog: true });
+      // Registered, the host redacts it wherever it passes: the plugin declared the setting secret.
+      expect(run.host.secrets.redact(secret), "the planted setting is declared in `secrets`").not.toContain(secret);
+      const outputs = [
+        JSON.stringify(await run.host.validate("destination", plugin.id, run.settings, "destination.settings")),
+        JSON.stringify(await run.destination.test(run.context)),
+        await run.destination.send(run.request(rows(100)), run.context).then((report) => JSON.stringify(report), errorText),
+        JSON.stringify(run.warnings),
+      ];
+      if (run.credentialFixture) {
+        outputs.push(JSON.stringify(await run.host.validate("credential", run.credentialFixture.plugin, run.credentialFixture.settings, "credential.settings")));
+      }
+      for (const output of [...outputs, run.logs()]) expect(output).not.toContain(secret);
+    }, async () => {
+      // Declining is only honest when there is nothing secret to plant.
+      expect(plugin.secrets ?? [], "the destination declares no secret settings").toEqual([]);
+      expect(await resolveFixture(fixtures.credential), "the destination takes no credential").toBeUndefined();
+    });
+
+    itChecks("reports a failing connection as a failed check with a workflow action", "failingConnection", fixtures.failingConnection, async (failingConnection) => {
+      const { destination, context } = await make(await resolveFixture(failingConnection));
+      const failed = (await destination.test(context)).filter((c) => c.status === "failed");
+      expect(failed.length, "a failed check").toBeGreaterThan(0);
+      for (const check of failed) {
+        expect(check.error, `check "${check.name}" carries its error`).toBeDefined();
+        expectRenderableAction(check.error?.action, `check "${check.name}"'s action`);
+      }
+    });
+
+    itChecks("retries transient failures of its service and delivers every row", "transientFault", fixtures.transientFault, async (fault) => {
+      const { destination, context, baseName, request } = await make();
+      const before = await fault.fired();
+      await fault.inject(TRANSIENT_CALLS);
+      const report = await destination.send(request(rows(500)), context);
+      expect((await fault.fired()) - before, "the send met every injected failure").toBe(TRANSIENT_CALLS);
+      expect(report.rows).toBe(500);
+      await fixtures.verify(report, { baseName, rows: 500 });
     });
   });
 }

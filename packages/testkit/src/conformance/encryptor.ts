@@ -1,7 +1,7 @@
 import { appendExtension, DiscardSink, type ConnectorPlugin, type Encryptor } from "@conveyor/core";
 import { describe, expect, it } from "vitest";
 import { stageContext } from "./context.js";
-import { describeDefinition, hostWith, platformOf, type SettingsFixtures } from "./definition.js";
+import { describeDefinition, hostWith, platformOf, resolveFixture, type SettingsFixtures } from "./definition.js";
 import { bufferFile, failingFile, lazyFile, producedAtFirstByte, readAll } from "./streams.js";
 
 export interface EncryptorFixtures extends SettingsFixtures {
@@ -11,13 +11,14 @@ export interface EncryptorFixtures extends SettingsFixtures {
 
 /** The encryptor contract: naming, round trip through decryption, streaming, errors. */
 export function describeEncryptor(plugin: ConnectorPlugin, fixtures: EncryptorFixtures): void {
-  const make = () => hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures)).createSync<Encryptor>("encryptor", plugin.id, fixtures.settings);
+  const make = async () =>
+    hostWith(plugin, fixtures.plugins ?? [], await platformOf(fixtures)).createSync<Encryptor>("encryptor", plugin.id, await resolveFixture(fixtures.settings));
 
   describe(`encryptor "${plugin.id}" conformance`, () => {
     describeDefinition(plugin, "encryptor", fixtures);
 
     it("appends its extension and round-trips through decryption", async () => {
-      const encryptor = make();
+      const encryptor = await make();
       expect(encryptor.extension).toMatch(/^\.[a-z0-9]+$/);
       const plain = Buffer.from("id,name\n1,Åsa\n2,\"Le, Count\"\n");
       const out = await encryptor.encrypt(bufferFile("exports.csv.gz", plain), stageContext());
@@ -28,14 +29,14 @@ export function describeEncryptor(plugin: ConnectorPlugin, fixtures: EncryptorFi
     });
 
     it("streams: output starts before the input has been read to its end", async () => {
-      const encryptor = make();
+      const encryptor = await make();
       const big = lazyFile("big.bin", 256); // 16 MiB
       const out = await encryptor.encrypt(big.file, stageContext());
       expect(await producedAtFirstByte(out.body, big.produced)).toBeLessThan(16 * 1024 * 1024);
     });
 
     it("fails when the input body fails, instead of hanging or finishing", async () => {
-      const encryptor = make();
+      const encryptor = await make();
       const failure = new Error("input body failed");
       const run = async () => new DiscardSink().write(await encryptor.encrypt(failingFile("broken.csv", failure), stageContext()));
       await expect(run()).rejects.toThrow(failure.message);

@@ -2,7 +2,7 @@ import { DiscardSink, MemorySink, runFilePipeline, type ConnectorPlugin, type Fo
 import { describe, expect, it } from "vitest";
 import { customerRows, customerSchema } from "../fixtures/customers.js";
 import { stageContext } from "./context.js";
-import { describeDefinition, hostWith, platformOf, type SettingsFixtures } from "./definition.js";
+import { describeDefinition, hostWith, platformOf, resolveFixture, type SettingsFixtures } from "./definition.js";
 import { countingRows } from "./streams.js";
 
 export interface FormatterFixtures extends SettingsFixtures {
@@ -24,19 +24,20 @@ export interface FormatterFixtures extends SettingsFixtures {
 export function describeFormatter(plugin: ConnectorPlugin, fixtures: FormatterFixtures): void {
   const schema = fixtures.schema ?? customerSchema;
   const rows = fixtures.rows ?? customerRows;
-  const make = () => hostWith(plugin, fixtures.plugins ?? [], platformOf(fixtures)).createSync<Formatter>("formatter", plugin.id, fixtures.settings);
+  const make = async () =>
+    hostWith(plugin, fixtures.plugins ?? [], await platformOf(fixtures)).createSync<Formatter>("formatter", plugin.id, await resolveFixture(fixtures.settings));
 
   describe(`formatter "${plugin.id}" conformance`, () => {
     describeDefinition(plugin, "formatter", fixtures);
 
-    it("declares an extension and a content type", () => {
-      const formatter = make();
+    it("declares an extension and a content type", async () => {
+      const formatter = await make();
       expect(formatter.extension).toMatch(/^\.[a-z0-9]+$/);
       expect(formatter.contentType).toMatch(/^[a-z]+\/[\w.+-]+/);
     });
 
     it("names every file after the base name, with its extension", async () => {
-      const formatter = make();
+      const formatter = await make();
       const context = stageContext({ schema, baseName: "exports_2025_01_31" });
       const sink = new MemorySink();
       const result = await runFilePipeline(rows(500), { formatter, sink }, context);
@@ -50,7 +51,7 @@ export function describeFormatter(plugin: ConnectorPlugin, fixtures: FormatterFi
 
     if (fixtures.readBack) {
       it("writes rows that an independent reader reads back unchanged", async () => {
-        const formatter = make();
+        const formatter = await make();
         const sink = new MemorySink();
         const written: Row[] = [];
         for await (const row of rows(1_000)) written.push(row);
@@ -64,7 +65,7 @@ export function describeFormatter(plugin: ConnectorPlugin, fixtures: FormatterFi
 
     it("streams: output starts before every row has been read", async () => {
       const total = 200_000;
-      const formatter = make();
+      const formatter = await make();
       const source = countingRows(rows(total));
       let pulledAtFirstFile = -1;
       const sink = new DiscardSink();
@@ -81,7 +82,7 @@ export function describeFormatter(plugin: ConnectorPlugin, fixtures: FormatterFi
     });
 
     it("passes a failing row source's error through instead of hanging or finishing", async () => {
-      const formatter = make();
+      const formatter = await make();
       const failure = new Error("source failed after 1000 rows");
       async function* failing(): AsyncGenerator<Row> {
         let n = 0;
