@@ -1,4 +1,4 @@
-import type { WorkflowAction } from "@conveyor/core";
+import type { WorkflowAction } from "@conveyor/runtime";
 
 /**
  * The CLI's wording for workflow actions. The library's steps say what to do in plain words

@@ -1,5 +1,5 @@
 import { join, resolve } from "node:path";
-import { invalidInput, problemsFromZod, formatProblems, z } from "@conveyor/core";
+import { invalidInput, problemsFromZod, formatProblems, z } from "@conveyor/runtime";
 import { fileExists } from "./files.js";
 import { readStructuredFile } from "./structured-file.js";
 

@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { createConveyor, FileRunStore, type Conveyor, type Job, type Problem } from "@conveyor/runtime";
-import { invalidInput, settingsInvalid, type SecretRegistry } from "@conveyor/core";
+import { createConveyor, FileRunStore, invalidInput, settingsInvalid, type Conveyor, type Job, type Problem, type SecretRegistry } from "@conveyor/runtime";
 import { loadConfig } from "./config.js";
 import { fileExists } from "./files.js";
 import type { CliIo } from "./io.js";

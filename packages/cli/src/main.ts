@@ -1,5 +1,5 @@
 import { Command, CommanderError } from "commander";
-import { asConnectorError, EXIT_CODES, SecretRegistry } from "@conveyor/core";
+import { asConnectorError, EXIT_CODES, SecretRegistry } from "@conveyor/runtime";
 import { credentialCommand } from "./commands/credential.js";
 import { demoCommand } from "./commands/demo.js";
 import { emulatorsCommand } from "./commands/emulators.js";

@@ -1,4 +1,4 @@
-import type { ProgressReporter, ProgressUpdate } from "@conveyor/core";
+import type { ProgressReporter, ProgressUpdate } from "@conveyor/runtime";
 import { formatBytes, type CliIo } from "./io.js";
 
 /**

@@ -1,4 +1,4 @@
-import type { ConnectionCheck, ConnectorErrorJson, Problem, RunRecord, WorkflowAction } from "@conveyor/core";
+import type { ConnectionCheck, ConnectorErrorJson, Problem, RunRecord, WorkflowAction } from "@conveyor/runtime";
 import { actionCommands, type ActionScope } from "./action-commands.js";
 import { formatBytes, line, table, type CliIo } from "./io.js";
 

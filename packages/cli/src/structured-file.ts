@@ -1,6 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { invalidInput } from "@conveyor/core";
-import { parseStructured } from "@conveyor/runtime";
+import { invalidInput, parseStructured } from "@conveyor/runtime";
 
 /** Reads a YAML or JSON file (config, channels); a syntax error names the file, line and column (exit 2). */
 export async function readStructuredFile(path: string, what: string): Promise<unknown> {

@@ -3,9 +3,9 @@ import { roleFromPolicies, startEmulators, writeConveyorConfig, type RunningEmul
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { conveyor, EXAMPLE_PLUGIN, workspace } from "./run-cli.js";
 
-/** Loaded by path (its dist/), like any plugin package; discovery may also find it as a CLI dependency. */
-const ROLE_TO_ROLE = join(EXAMPLE_PLUGIN, "../../plugins/credential-iam-role-to-role");
-const plugins = ["--plugin", EXAMPLE_PLUGIN, "--plugin", ROLE_TO_ROLE];
+/** Loaded by path (their dist/), like any plugin package; discovery also finds them as CLI dependencies. */
+const PLUGINS_DIR = join(EXAMPLE_PLUGIN, "../../plugins");
+const plugins = ["--plugin", EXAMPLE_PLUGIN, "--plugin", join(PLUGINS_DIR, "credential-iam-role-to-role"), "--plugin", join(PLUGINS_DIR, "destination-amazon-s3")];
 
 let emulators: RunningEmulators;
 beforeAll(async () => {
@@ -18,8 +18,8 @@ credential:
   plugin: iam-role-to-role
   settings: { target_role_arn: "${targetRoleArn}", bucket: ${emulators.info.bucket}${credentialExtra} }
 destination:
-  plugin: local-directory
-  settings: { directory: ./out, prefix: tenant-x/ }
+  plugin: amazon-s3
+  settings: { prefix: tenant-x/ }
 `;
 
 async function project(jobText: string): Promise<string> {

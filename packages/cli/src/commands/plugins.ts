@@ -1,5 +1,5 @@
 import { Command } from "commander";
-import type { PluginKind } from "@conveyor/core";
+import type { PluginKind } from "@conveyor/runtime";
 import { line, table } from "../io.js";
 import { cliConveyor, type CommandContext } from "../job-context.js";
 

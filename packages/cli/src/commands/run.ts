@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { EXIT_CODES, readInput, type InputFormat, type RunRecord, type SendOptions } from "@conveyor/runtime";
-import { jobColumnsSchema } from "@conveyor/core";
+import { EXIT_CODES, jobColumnsSchema, readInput, type InputFormat, type RunRecord, type SendOptions } from "@conveyor/runtime";
 import { line } from "../io.js";
 import { loadJob, requireValid, type CommandContext } from "../job-context.js";
 import { createProgress } from "../progress.js";

@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { ConnectorError, invalidInput } from "@conveyor/core";
-import type { RunRecord } from "@conveyor/runtime";
+import { ConnectorError, invalidInput, type RunRecord } from "@conveyor/runtime";
 import { finish, runJobFile } from "./run.js";
 import { formatBytes, line, table } from "../io.js";
 import { cliConveyor, loadJob, requireValid, type CommandContext } from "../job-context.js";

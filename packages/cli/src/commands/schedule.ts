@@ -1,8 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
 import { Command, Option } from "commander";
-import { invalidInput, systemClock, z, type Clock, type SecretRegistry } from "@conveyor/core";
-import { EXIT_CODES, type Conveyor } from "@conveyor/runtime";
+import { EXIT_CODES, invalidInput, systemClock, z, type Clock, type Conveyor, type SecretRegistry } from "@conveyor/runtime";
 import {
   CRON_MODES,
   checkTimeZone,

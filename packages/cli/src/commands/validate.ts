@@ -1,6 +1,5 @@
 import { Command } from "commander";
-import { asConnectorError } from "@conveyor/core";
-import { EXIT_CODES, type ConnectionCheck } from "@conveyor/runtime";
+import { asConnectorError, EXIT_CODES, type ConnectionCheck } from "@conveyor/runtime";
 import { line } from "../io.js";
 import { loadJob, requireValid, type CommandContext } from "../job-context.js";
 import { printChecks, printProblems } from "../report.js";
