@@ -1,6 +1,7 @@
 import { PutObjectCommand } from "@aws-sdk/client-s3";
 import { startS3Emulator, type S3Emulator } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorConnection } from "./emulator-connection.js";
 import { createS3Client, type AwsConnection } from "../src/index.js";
 
 let s3: S3Emulator;
@@ -8,14 +9,7 @@ let connection: AwsConnection;
 beforeAll(async () => {
   s3 = await startS3Emulator({ buckets: ["skew"] });
   const user = s3.identities.createUser("writer", [{ actions: ["s3:PutObject"], resource: "skew/*" }]);
-  connection = {
-    kind: "aws",
-    credentials: async () => ({ accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }),
-    region: "us-east-1",
-    s3Endpoint: s3.endpoint,
-    forcePathStyle: true,
-    identity: user.accessKeyId,
-  };
+  connection = emulatorConnection(s3, user);
 });
 afterAll(async () => s3?.close());
 

@@ -3,6 +3,7 @@ import { GetObjectCommand, GetObjectTaggingCommand } from "@aws-sdk/client-s3";
 import { createLogger, type RunTasks } from "@conveyor/core";
 import { startS3Emulator, type S3Emulator } from "@conveyor/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { emulatorConnection } from "./emulator-connection.js";
 import { createS3Client, S3ObjectSink, type AwsConnection, type S3ObjectSinkOptions } from "../src/index.js";
 
 const BUCKET = "sink-bucket";
@@ -12,14 +13,7 @@ let writer: AwsConnection;
 beforeAll(async () => {
   s3 = await startS3Emulator({ buckets: [BUCKET] });
   const user = s3.identities.createUser("writer", [{ actions: ["s3:PutObject", "s3:AbortMultipartUpload", "s3:PutObjectTagging", "s3:GetObject", "s3:GetObjectTagging"], resource: `${BUCKET}/*` }]);
-  writer = {
-    kind: "aws",
-    credentials: async () => ({ accessKeyId: user.accessKeyId, secretAccessKey: user.secretAccessKey }),
-    region: "us-east-1",
-    s3Endpoint: s3.endpoint,
-    forcePathStyle: true,
-    identity: user.accessKeyId,
-  };
+  writer = emulatorConnection(s3, user);
 });
 afterAll(async () => s3?.close());
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { thrown } from "./thrown.js";
 import {
-  asConnectorError,
   baseFileName,
   ConnectorError,
   EXIT_CODES,
@@ -15,14 +15,6 @@ import {
 const now = new Date("2025-01-31T10:00:00Z");
 const schema: Schema = { columns: [{ name: "email", type: "string", nullable: false }] };
 
-const thrown = (run: () => unknown): ConnectorError => {
-  try {
-    run();
-  } catch (error) {
-    return asConnectorError(error);
-  }
-  throw new Error("expected a throw");
-};
 
 /** Settings the job lacks only show when it runs: the campaign name a file name uses, the segment id a column uses. */
 const runTimeRefusals = {

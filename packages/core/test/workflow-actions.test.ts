@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { thrown } from "./thrown.js";
 import {
   asConnectorError,
   baseFileName,
@@ -20,14 +21,6 @@ import {
 const now = new Date("2025-01-31T10:00:00Z");
 const pii: Schema = { columns: [{ name: "email", type: "string", nullable: false, pii: "EMAIL" }] };
 
-const thrown = (run: () => unknown): ConnectorError => {
-  try {
-    run();
-  } catch (error) {
-    return asConnectorError(error);
-  }
-  throw new Error("expected a throw");
-};
 
 /** Every failure core itself produces, each with the actions a failed run would carry. */
 const failures: Record<string, () => ConnectorError> = {
