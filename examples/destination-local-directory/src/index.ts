@@ -24,7 +24,7 @@ export default definePlugin({
   displayName: "Local directory",
   description: "Writes the export's files to a folder on this machine.",
   settings,
-  // No `accepts`: it writes to this machine and takes no credential.
+  // No `credentials`: it writes to this machine and takes no credential.
   // The stages are named by id, so a missing plugin or a bad stage setting is told at validate.
   composes: (s) => [
     { kind: "formatter", id: s.format, settings: s.format_settings, path: "format", settingsPath: "format_settings" },

@@ -4,7 +4,7 @@ import type { AwsPlatformSettings } from "./common-settings.js";
 
 /**
  * The credential kind of the AWS credentials: what they declare as `provides` and AWS
- * destinations list in `accepts`. Such a credential resolves to an {@link AwsConnection}.
+ * destinations accept in their credential roles. Such a credential resolves to an {@link AwsConnection}.
  */
 export const AWS_CREDENTIAL_KIND = "aws";
 

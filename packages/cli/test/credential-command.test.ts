@@ -71,12 +71,16 @@ describe("conveyor credential policy", () => {
 
   it("scopes an AMC job's grant to its staging path_prefix, not the whole bucket", async () => {
     const amcJob = `name: amc_upload
-credential:
-  plugin: iam-role-to-role
-  settings: { target_role_arn: "${emulators.info.customer_role_arn}", bucket: ${emulators.info.bucket} }
+credentials:
+  api:
+    plugin: login-with-amazon
+    settings: { client_id: amzn1.application-oa2-client.abc, client_secret: secret-value, refresh_token: refresh-value }
+  staging:
+    plugin: iam-role-to-role
+    settings: { target_role_arn: "${emulators.info.customer_role_arn}", bucket: ${emulators.info.bucket} }
 destination:
   plugin: amazon-marketing-cloud
-  settings: { lwa_client_id: client, lwa_client_secret: secret-value, lwa_refresh_token: refresh-value, amc_instance_id: amc1, dataset_id: d_one, path_prefix: tenant-7/amc/ }
+  settings: { amc_instance_id: amc1, dataset_id: d_one, path_prefix: tenant-7/amc/ }
 `;
     const result = await conveyor([...plugins, "credential", "policy", "job.yaml", "--json"], { cwd: await project(amcJob) });
     expect(result.code).toBe(0);

@@ -113,13 +113,15 @@ export interface RunTasks {
 
 export interface DestinationContext extends PluginContext {
   /**
-   * What the job's credential resolved to, resolved once, on first use. A job's credential is
-   * one whose `provides` this destination `accepts` (validation and the run refuse any other),
-   * so the destination names that kind's connection type: `credential<AwsConnection>()`.
-   * Rejects with `credential.missing` when the job has no credential.
+   * What the job's credential of `role` (default: the job's `credential:`) resolved to, resolved
+   * once, on first use. It is of a kind the destination accepts for that role (validation and the
+   * run refuse any other), so the destination names that kind's connection type:
+   * `credential<AwsConnection>("staging")`. Rejects with `credential.missing` when the job has none.
    */
-  credential<T = unknown>(): Promise<T>;
-  /** The job's credential itself (its test is part of the destination's). */
+  credential<T = unknown>(role?: string): Promise<T>;
+  /** The job's credentials themselves, by role (their tests are part of the destination's). */
+  readonly credentialPlugins: Readonly<Record<string, Credential>>;
+  /** The `default` role's, for a one-credential destination: `credentialPlugins.default`. */
   readonly credentialPlugin?: Credential;
   readonly stages: StageResolver;
   readonly tasks: RunTasks;

@@ -30,6 +30,20 @@ export interface StageReference {
   settingPaths?: Record<string, string>;
 }
 
+/** The role a job's `credential:` fills; a job's other credentials are named under `credentials:`. */
+export const DEFAULT_CREDENTIAL_ROLE = "default";
+
+/** One credential a destination takes: the kinds it accepts there, and whether every job gives it. */
+export interface CredentialRole {
+  /** Credential kinds (a credential plugin's `provides`), e.g. `["aws"]`. */
+  readonly accepts: readonly string[];
+  /**
+   * Every job needs it. Without it a job may leave it out (a destination that needs it for some
+   * of its operations only says so itself).
+   */
+  readonly required?: boolean;
+}
+
 /** The one definition object every plugin package exports. */
 export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platform extends z.ZodType = z.ZodType> {
   /** Unique per kind, lowercase: `amazon-s3`, `csv`, `iam-role-to-role`. */
@@ -41,7 +55,7 @@ export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platfor
   readonly description: string;
   /**
    * The settings a user types; the source of validation, types and JSON Schema. A destination's
-   * must be a `z.object`: core adds the access switches (`allow_business_users`,
+   * must be a `z.object`, or a (discriminated) union of them, one per mode: core adds the access switches (`allow_business_users`,
    * `allow_restricted_pii`) to it, so a destination does not declare them.
    */
   readonly settings: Settings;
@@ -64,19 +78,15 @@ export interface ConnectorPlugin<Settings extends z.ZodType = z.ZodType, Platfor
   readonly platformSecrets?: readonly string[];
   /**
    * For a credential, the kind of connection it resolves to (`aws`): what a destination's
-   * `accepts` names. A credential without one fits no destination that takes credentials.
+   * credential roles accept. A credential without one fits no destination that takes credentials.
    */
   readonly provides?: string;
   /**
-   * For a destination, the credential kinds it takes (`["aws"]`): a job's credential must provide
-   * one of them. Without `accepts` it takes none, and a job's credential is refused.
+   * For a destination, the credentials it takes, by role (`{ api: …, staging: … }`). The role
+   * `default` is the job's `credential:`, so a one-credential destination declares only it:
+   * `{ default: { accepts: ["aws"], required: true } }`. Without `credentials` it takes none.
    */
-  readonly accepts?: readonly string[];
-  /**
-   * For a destination that accepts credentials: every job needs one. Without it a job may have
-   * none (a destination that needs a credential for some of its operations only says so itself).
-   */
-  readonly requiresCredential?: boolean;
+  readonly credentials?: Readonly<Record<string, CredentialRole>>;
   /** Checks across fields beyond the schema: save-time warnings and refusals. */
   check?(settings: z.output<Settings>): Problem[] | Promise<Problem[]>;
   /**

@@ -13,6 +13,7 @@ import {
   PluginHost,
   settingsJsonSchema,
   TOKENS,
+  type DependencyContainer,
   type Logger,
 } from "../src/index.js";
 
@@ -140,6 +141,32 @@ describe("PluginHost", () => {
     await expect(host.create("destination", "greeter", { greeting: "hi", token: "${env:CONVEYOR_TEST_TOKEN}" })).rejects.toMatchObject({ code: "settings.reference-disabled" });
   });
 
+  it("takes a destination whose settings are a discriminated union of modes: switches in every mode, modes named, secrets writeOnly in nested unions", async () => {
+    const modes = z.discriminatedUnion("mode", [
+      z.discriminatedUnion("way", [
+        z.object({ mode: z.literal("push").default("push"), way: z.literal("fast").default("fast"), token: z.string() }).strict(),
+        z.object({ mode: z.literal("push").default("push"), way: z.literal("slow"), token: z.string().optional() }).strict(),
+      ]),
+      z.object({ mode: z.literal("pull"), source: z.string() }).strict(),
+    ]);
+    const moded = { ...greeter, id: "moded", settings: modes, register: (c: DependencyContainer) => void c.register(implementationToken("destination", "moded"), { useClass: Greeter }) };
+    const host = new PluginHost();
+    expect(host.add(moded, "test")).toBe(true);
+    expect(await host.create<Greeter>("destination", "moded", { token: "t" })).toMatchObject({ settings: { mode: "push", way: "fast", token: "t", allow_business_users: false } });
+    expect(await host.create<Greeter>("destination", "moded", { mode: "pull", source: "s", allow_restricted_pii: true })).toMatchObject({ settings: { mode: "pull", allow_restricted_pii: true } });
+    expect(await host.validate("destination", "moded", { mode: "poll" }, "destination.settings")).toEqual([
+      { path: "destination.settings.mode", message: 'must be one of "push", "pull"', severity: "error" },
+    ]);
+    expect(await host.validate("destination", "moded", { mode: "pull" }, "destination.settings")).toEqual([
+      { path: "destination.settings.source", message: "is required (string)", severity: "error" },
+    ]);
+    expect(settingsJsonSchema(moded)).toMatchObject({ type: "object", oneOf: expect.any(Array) });
+    const text = JSON.stringify(settingsJsonSchema(moded));
+    expect(text.match(/"token":\{[^}]*"writeOnly":true/g)).toHaveLength(2);
+    expect(text.match(/"allow_business_users"/g)).toHaveLength(3);
+    expect(host.add({ ...greeter, id: "own-moded", settings: z.union([z.object({ a: z.string() }), z.object({ allow_business_users: z.boolean() })]) }, "x")).toBe(false);
+  });
+
   it("exports settings as JSON Schema with secret fields writeOnly, and a destination's access switches", () => {
     const schema = settingsJsonSchema(greeter) as { properties: Record<string, Record<string, unknown>>; required: string[] };
     expect(schema.properties.token?.writeOnly).toBe(true);
@@ -161,11 +188,13 @@ describe("PluginHost", () => {
     const host = new PluginHost();
     expect(host.add({ ...greeter, id: "loose", settings: z.string() }, "a")).toBe(false);
     expect(host.add({ ...greeter, id: "own", settings: z.object({ allow_restricted_pii: z.boolean() }) }, "b")).toBe(false);
-    expect(host.add({ ...greeter, id: "needy", requiresCredential: true }, "c")).toBe(false);
+    expect(host.add({ ...greeter, id: "needy", credentials: { default: { accepts: [], required: true } } }, "c")).toBe(false);
+    expect(host.add({ ...greeter, id: "shouty", credentials: { API: { accepts: ["keys"] } } }, "d")).toBe(false);
     expect(host.refused.map((r) => r.reason)).toEqual([
-      `destination "loose" settings must be a z.object: core adds the access switches to every destination's settings`,
+      `destination "loose" settings must be a z.object or a union of them: core adds the access switches to every destination's settings`,
       `destination "own" declares allow_restricted_pii itself; core adds the access switches to every destination's settings`,
-      `plugin "needy" requires a credential but accepts no credential kind`,
+      `plugin "needy" credential role "default" accepts []; it must list credential kinds such as ["aws"]`,
+      `plugin "shouty" has credential role "API"; a role is lowercase letters, digits and "_"`,
     ]);
   });
 

@@ -5,6 +5,7 @@ import {
   createRunContext,
   invalidInput,
   jobColumnsSchema,
+  jobCredentials,
   MemoryRunStore,
   PluginHost,
   runJob,
@@ -162,9 +163,9 @@ export interface Conveyor {
   parseJob(text: string, path: string): { job: unknown; warnings: Problem[] };
   validate(job: unknown): Promise<JobCheck>;
   testConnection(job: unknown): Promise<ConnectionCheck[]>;
-  /** The job's credential's own connection test (role hops, External ID, a probe of the bucket). */
+  /** The job's credentials' own connection tests (role hops, External ID, a probe of the bucket, a Login with Amazon token). */
   testCredential(job: unknown): Promise<ConnectionCheck[]>;
-  /** The IAM policies the job's credential needs, scoped to the destination's bucket and prefix. */
+  /** The IAM policies the job's credential needs (of several, the first that has policies: AMC's staging), scoped to the destination's bucket and prefix. */
   credentialPolicies(job: unknown): Promise<CredentialPolicies>;
   /** A notifier plugin's implementation, made with its settings (`path` names them in errors). */
   notifier(plugin: string, settings: unknown, path?: string): Promise<Notifier>;
@@ -289,26 +290,36 @@ class ConveyorRuntime implements Conveyor {
   }
 
   async testCredential(job: unknown): Promise<ConnectionCheck[]> {
-    const { credential, context } = await this.jobCredential(await this.requireValid(job), "credential-test");
-    const checks = await credential.test(context).catch((error: unknown) => {
-      const e = asConnectorError(error);
-      return [{ name: "credential", status: "failed" as const, message: e.message, error: e.toJSON() }];
-    });
+    const { credentials, context } = await this.jobCredentials(await this.requireValid(job), "credential-test");
+    const checks: ConnectionCheck[] = [];
+    for (const { role, credential } of credentials) {
+      const own = await credential.test(context).catch((error: unknown) => {
+        const e = asConnectorError(error);
+        return [{ name: "credential", status: "failed" as const, message: e.message, error: e.toJSON() }];
+      });
+      // With several credentials, each check says whose it is.
+      checks.push(...(credentials.length > 1 ? own.map((c) => ({ ...c, name: `${role}: ${c.name}` })) : own));
+    }
     return this.secrets.redactDeep(checks);
   }
 
   async credentialPolicies(raw: unknown): Promise<CredentialPolicies> {
     const job = await this.requireValid(raw);
-    const { credential, context } = await this.jobCredential(job, "credential-policy");
-    if (!hasPolicies(credential)) throw invalidInput("credential.no-policies", `credential plugin "${job.credential!.plugin}" has no policies to print`);
+    const { credentials, context } = await this.jobCredentials(job, "credential-policy");
+    // The credential that writes to the bucket (AMC's staging one): the first that has policies.
+    const found = credentials.find((c) => hasPolicies(c.credential));
+    if (!found || !hasPolicies(found.credential)) {
+      const named = credentials.map((c) => (credentials.length > 1 ? `${c.role}: ${c.plugin}` : `"${c.plugin}"`)).join(", ");
+      throw invalidInput("credential.no-policies", `credential plugin ${named} has no policies to print`);
+    }
     const settings = job.destination.settings;
     const text = (key: string) => (typeof settings[key] === "string" ? (settings[key] as string) : undefined);
     const bucket = text("bucket");
     // The destination's prefix scopes the grant (AMC stages under path_prefix); without one it is the bucket.
     const prefix = text("prefix") ?? text("path_prefix") ?? "";
-    const policies = await credential.policies({ ...(bucket ? { bucket } : {}), prefix }, context);
+    const policies = await found.credential.policies({ ...(bucket ? { bucket } : {}), prefix }, context);
     // Not redacted: the customer must paste the External ID into their trust policy.
-    return { credential: job.credential!.plugin, prefix, permissionPolicy: policies.permissionPolicy, notes: policies.notes ?? [], ...(policies.trustPolicy ? { trustPolicy: policies.trustPolicy } : {}) };
+    return { credential: found.plugin, prefix, permissionPolicy: policies.permissionPolicy, notes: policies.notes ?? [], ...(policies.trustPolicy ? { trustPolicy: policies.trustPolicy } : {}) };
   }
 
   async notifier(plugin: string, settings: unknown, path = "notifier.settings"): Promise<Notifier> {
@@ -369,15 +380,17 @@ class ConveyorRuntime implements Conveyor {
     return this.secrets.redactDeep(run);
   }
 
-  private async jobCredential(job: Job, runId: string): Promise<{ credential: Credential; context: PluginContext }> {
-    if (!job.credential) throw invalidInput("credential.missing", "the job has no credential: add credential: { plugin: <id>, settings: {…} }");
+  /** The job's credentials, made (not resolved) in the order the job names them, and a context to test them in. */
+  private async jobCredentials(job: Job, runId: string): Promise<{ credentials: Array<{ role: string; plugin: string; credential: Credential }>; context: PluginContext }> {
+    const named = jobCredentials(job);
+    if (named.length === 0) throw invalidInput("credential.missing", "the job has no credential: add credential: { plugin: <id>, settings: {…} }");
     const container = this.host.createRunContainer(runId);
-    const credential = await this.host.create<Credential>("credential", job.credential.plugin, job.credential.settings, {
-      parent: container,
-      path: "credential.settings",
-      environment: this.environment,
-    });
-    return { credential, context: createRunContext(this.host, { runId, container }) };
+    const credentials = [];
+    for (const { role, path, ref } of named) {
+      const credential = await this.host.create<Credential>("credential", ref.plugin, ref.settings, { parent: container, path: `${path}.settings`, environment: this.environment });
+      credentials.push({ role, plugin: ref.plugin, credential });
+    }
+    return { credentials, context: createRunContext(this.host, { runId, container }) };
   }
 
   private async requireValid(raw: unknown): Promise<Job> {

@@ -8,6 +8,7 @@ import s3 from "@conveyor/destination-amazon-s3";
 import delimited from "@conveyor/format-delimited";
 import { customerRows, customerSchema } from "@conveyor/testkit";
 import { describe, expect, it } from "vitest";
+import { API_VERSION, definePlugin, implementationToken, z, type ConnectionCheck, type Credential, type Destination } from "@conveyor/core";
 import { createConveyor, FileRunStore, jobDigest } from "../src/index.js";
 
 const tempDir = () => mkdtemp(join(tmpdir(), "conveyor-runtime-"));
@@ -170,5 +171,57 @@ describe("tenant safety", () => {
     const run = await conveyor.send({ job: { ...jobFor(out), input: { path: "people.csv" } } });
     expect(run).toMatchObject({ status: "succeeded", report: { rows: 2 } });
     expect(run.origin.inputPath).toBe(join(inputs, "people.csv"));
+  });
+});
+
+/** A credential with no policies, of kind `provides`, whose test says it was run. */
+const fakeCredential = (id: string, provides: string) =>
+  definePlugin({
+    id,
+    kind: "credential",
+    version: "1.0.0",
+    apiVersion: API_VERSION,
+    displayName: id,
+    description: "test credential",
+    settings: z.object({}).strict(),
+    provides,
+    register: (c) => c.register<Credential>(implementationToken("credential", id), { useValue: { resolve: async () => ({ kind: provides }), test: async (): Promise<ConnectionCheck[]> => [{ name: "check", status: "ok", message: `${id} works` }] } }),
+  });
+const tokens = fakeCredential("tokens", "tokens");
+
+/** A destination with an API credential and an AWS one for its staging bucket, as AMC has. */
+const paired = definePlugin({
+  id: "paired",
+  kind: "destination",
+  version: "1.0.0",
+  apiVersion: API_VERSION,
+  displayName: "Paired",
+  description: "test destination",
+  settings: z.object({ path_prefix: z.string() }).strict(),
+  credentials: { api: { accepts: ["tokens"], required: true }, staging: { accepts: ["aws"] } },
+  register: (c) => c.register<Destination>(implementationToken("destination", "paired"), { useValue: { test: async () => [], send: async () => ({ objects: [], rows: 0, bytes: 0 }) } }),
+});
+
+describe("a job with several credentials", () => {
+  const platform = { platform_role_arn: "arn:aws:iam::123456789012:role/platform", external_id: "tenant-1-external-id", aws_access_key_id: "AKIAEXAMPLEEXAMPLE01", aws_secret_access_key: "s" };
+  const staging = { plugin: "iam-role-to-role", settings: { target_role_arn: "arn:aws:iam::210987654321:role/exports", bucket: "exports-bucket" } };
+  const job = (credentials: Record<string, unknown>) => ({ name: "paired", destination: { plugin: "paired", settings: { path_prefix: "tenant-7/amc/" } }, credentials });
+
+  it("prints the policies of the credential that has them (the staging bucket's), scoped to the destination's prefix", async () => {
+    const conveyor = await createConveyor({ plugins: [paired, tokens, ...awsCredentials, roleToRole], platform });
+    const printed = await conveyor.credentialPolicies(job({ api: { plugin: "tokens" }, staging }));
+    expect(printed).toMatchObject({ credential: "iam-role-to-role", prefix: "tenant-7/amc/" });
+    expect(JSON.stringify(printed.permissionPolicy)).toContain("arn:aws:s3:::exports-bucket/tenant-7/amc/*");
+    await expect(conveyor.credentialPolicies(job({ api: { plugin: "tokens" } }))).rejects.toMatchObject({ code: "credential.no-policies", message: 'credential plugin "tokens" has no policies to print' });
+  });
+
+  it("tests every credential, each check named by its role", async () => {
+    const conveyor = await createConveyor({ plugins: [paired, tokens, fakeCredential("keys", "aws")] });
+    expect(await conveyor.testCredential(job({ api: { plugin: "tokens" }, staging: { plugin: "keys" } }))).toEqual([
+      { name: "api: check", status: "ok", message: "tokens works" },
+      { name: "staging: check", status: "ok", message: "keys works" },
+    ]);
+    // One credential: its checks as they are.
+    expect(await conveyor.testCredential(job({ api: { plugin: "tokens" } }))).toEqual([{ name: "check", status: "ok", message: "tokens works" }]);
   });
 });

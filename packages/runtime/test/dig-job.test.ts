@@ -108,7 +108,7 @@ const s3Credential = { plugin: "aws-access-key", settings: { access_key_id: "AKI
 
 /**
  * A `new_amc_auth` connection as Treasure Data keeps one: the Login with Amazon client and token
- * and the endpoints, with the instance and account left to the workflow (the seed's audience
+ * and the AMC endpoint, with the instance and account left to the workflow (the seed's audience
  * example names them). The per-job settings are the AMC plugin's own.
  */
 const config: WorkflowConnections = {
@@ -120,7 +120,6 @@ const config: WorkflowConnections = {
       lwa_client_id: "amzn1.application-oa2-client.abc",
       lwa_client_secret: "amzn1.oa2-cs.v1.secret",
       lwa_refresh_token: "Atzr|refresh",
-      lwa_endpoint: "http://127.0.0.1:4000/auth/o2/token",
       amc_endpoint: "http://127.0.0.1:4000",
       marketplace_id: "ATVPDKIKX0DER",
       s3_credential: s3Credential,
@@ -128,8 +127,11 @@ const config: WorkflowConnections = {
   },
 };
 
-/** The connection's keys, less its type and staging credential, become the destination's settings. */
-const { type: _type, s3_credential: _s3, ...connectionSettings } = config.connections.new_amc_auth!;
+/** The connection's keys, less its type and credentials, become the destination's settings. */
+const { type: _type, s3_credential: _s3, lwa_client_id: _id, lwa_client_secret: _secret, lwa_refresh_token: _token, ...connectionSettings } = config.connections.new_amc_auth!;
+
+/** The connection's Login with Amazon keys, as the job's api credential. */
+const apiCredential = { plugin: "login-with-amazon", settings: { client_id: "amzn1.application-oa2-client.abc", client_secret: "amzn1.oa2-cs.v1.secret", refresh_token: "Atzr|refresh" } };
 
 const translate = (text: string, cfg: WorkflowConnections = config) => digWorkflowToJob(parse(text), cfg);
 
@@ -145,7 +147,7 @@ describe("digdag workflow form → conveyor job", () => {
     expect(job).toEqual({
       name: "amc_task",
       description: "digdag task +amc_task (td>: upload.sql, database amc_db); its result is the input",
-      credential: s3Credential,
+      credentials: { api: apiCredential, staging: s3Credential },
       destination: {
         plugin: "amazon-marketing-cloud",
         settings: { ...connectionSettings, target: "dataset", operation: "upload", dataset_id: "dataset_id", bucket: "bucket_name", path_prefix: "path_prefix/", file_name_prefix: "file_name_prefix", wait_until_finish: true, clean_upload_file: true },
@@ -175,9 +177,9 @@ describe("digdag workflow form → conveyor job", () => {
       advertiser_id: 123,
       query: "SELECT user_id FROM dsp_impressions",
       refresh_rate_days: 1,
-      lwa_refresh_token: "Atzr|refresh",
     });
     expect(job.destination.settings.type).toBeUndefined();
+    expect(job.destination.settings.lwa_refresh_token).toBeUndefined();
     expect(jobSchema.safeParse(job).success).toBe(true);
   });
 
@@ -211,7 +213,7 @@ describe("digdag workflow form → conveyor job", () => {
 
   it("refuses result_settings that would change what the connection holds: endpoints, secrets, instance, account", () => {
     const held = { ...config, connections: { new_amc_auth: { ...config.connections.new_amc_auth!, amc_instance_id: "amcinstance1", amc_account_id: "ENTITYABC" } } };
-    for (const [key, value] of [["lwa_endpoint", "http://127.0.0.1:9/steal"], ["amc_endpoint", "http://127.0.0.1:9"], ["lwa_refresh_token", "Atzr|other"], ["amc_instance_id", "other"], ["amc_account_id", "OTHER"]] as const) {
+    for (const [key, value] of [["lwa_client_id", "amzn1.application-oa2-client.other"], ["amc_endpoint", "http://127.0.0.1:9"], ["lwa_refresh_token", "Atzr|other"], ["amc_instance_id", "other"], ["amc_account_id", "OTHER"]] as const) {
       const text = SEED.delete.replace("operation: delete", `operation: delete\n    ${key}: "${value}"`);
       expect(() => translate(text, held), key).toThrow(new RegExp(`result_settings: ${key} is set by the connection "new_amc_auth" in /work/conveyor.config.yaml; a workflow cannot change it`));
     }
@@ -219,18 +221,25 @@ describe("digdag workflow form → conveyor job", () => {
     expect(() => translate(SEED.delete.replace("operation: delete", 'operation: delete\n    amc_instance_id: amcinstance1'), held)).not.toThrow();
   });
 
-  it("refuses endpoints and secrets the connection leaves unset: a workflow could send the token anywhere", () => {
-    const { lwa_endpoint: _endpoint, ...rest } = config.connections.new_amc_auth!;
+  it("refuses endpoints, credentials and switches the connection leaves unset: a workflow could send the token anywhere", () => {
+    const { amc_endpoint: _endpoint, lwa_client_secret: _secret, ...rest } = config.connections.new_amc_auth!;
     const open = { ...config, connections: { new_amc_auth: rest } };
-    const text = SEED.delete.replace("operation: delete", 'operation: delete\n    lwa_endpoint: "http://127.0.0.1:9/steal"\n    allow_business_users: true');
-    expect(() => translate(text, open)).toThrow(/result_settings: lwa_endpoint, allow_business_users cannot be set by a workflow: they belong to the connection "new_amc_auth"/);
+    const text = SEED.delete.replace("operation: delete", 'operation: delete\n    amc_endpoint: "http://127.0.0.1:9"\n    lwa_client_secret: "mine"\n    lwa_endpoint: "http://127.0.0.1:9/steal"\n    allow_business_users: true');
+    expect(() => translate(text, open)).toThrow(/result_settings: amc_endpoint, lwa_client_secret, lwa_endpoint, allow_business_users cannot be set by a workflow: they belong to the connection "new_amc_auth"/);
+  });
+
+  it("takes the connection's region for its api credential, and refuses a token endpoint in a connection: that is the host's platform.lwa_endpoint", () => {
+    const eu = { ...config, connections: { new_amc_auth: { ...config.connections.new_amc_auth!, region: "EU" } } };
+    expect((translate(SEED.delete, eu) as { credentials: { api: unknown } }).credentials.api).toEqual({ ...apiCredential, settings: { ...apiCredential.settings, region: "EU" } });
+    const pointed = { ...config, connections: { new_amc_auth: { ...config.connections.new_amc_auth!, lwa_endpoint: "http://127.0.0.1:9/steal" } } };
+    expect(() => translate(SEED.delete, pointed)).toThrow(/connections.new_amc_auth.lwa_endpoint: the Login with Amazon token endpoint is the host's alone .*set platform.lwa_endpoint in \/work\/conveyor.config.yaml instead/);
   });
 
   it("builds the S3 credential from the seed's TD-style connection keys", () => {
     const { s3_credential: _, ...rest } = config.connections.new_amc_auth!;
     const td = { ...config, connections: { new_amc_auth: { ...rest, auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", s3_region: "us-west-2" } } };
-    const job = translate(SEED.delete, td) as { credential: unknown; destination: { settings: Record<string, unknown> } };
-    expect(job.credential).toEqual({ plugin: "aws-access-key", settings: { auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", region: "us-west-2" } });
+    const job = translate(SEED.delete, td) as { credentials: { staging: unknown }; destination: { settings: Record<string, unknown> } };
+    expect(job.credentials.staging).toEqual({ plugin: "aws-access-key", settings: { auth_method: "session", access_key_id: "ASIAEXAMPLEEXAMPLE01", secret_access_key: "x", session_token: "y", region: "us-west-2" } });
     expect(job.destination.settings).toEqual({ ...connectionSettings, target: "dataset", operation: "delete" });
   });
 });
@@ -258,9 +267,9 @@ describe("the product document's workflow examples, byte for byte", () => {
     for (const name of ["create-and-upload", "delete", "audience"] as const) {
       const { raw, warnings } = parseJobText(pageText(name), `/w/${name}.dig`);
       expect(warnings, name).toEqual([{ path: `/w/${name}.dig`, severity: "warning", code: "job.nbsp-indentation", message: expect.stringMatching(/^lines [\d–, ]+ have non-breaking spaces \(U\+00A0\) in the indentation or at the end/) }]);
-      const job = digWorkflowToJob(raw, config) as { destination: { settings: Record<string, unknown> } };
+      const job = digWorkflowToJob(raw, config) as { credentials: { api: { settings: Record<string, unknown> } } };
       expect(jobSchema.safeParse(job).success, name).toBe(true);
-      expect(job.destination.settings.lwa_refresh_token, name).toBe("Atzr|refresh");
+      expect(job.credentials.api.settings.refresh_token, name).toBe("Atzr|refresh");
     }
   });
 

@@ -202,6 +202,8 @@ export function emulatorPlatform(info: EmulatorsInfo): Record<string, string | b
     sts_endpoint: info.sts_endpoint,
     s3_endpoint: info.s3_endpoint,
     s3_force_path_style: true,
+    // The host's, never a connection's: the token endpoint receives the client secret and refresh token.
+    lwa_endpoint: info.lwa_endpoint,
   };
 }
 
@@ -210,7 +212,9 @@ export const EMULATOR_MARKETPLACE_ID = "ATVPDKIKX0DER";
 
 /**
  * The named connection `new_amc_auth` of the seed's workflows (`result_connection: new_amc_auth`):
- * the LwA credentials, the AMC instance and account, and the S3 credential of the staging bucket.
+ * the Login with Amazon client and token (the job's `api` credential), the AMC instance and
+ * account, and the S3 credential of the staging bucket (its `staging` credential). The LwA token
+ * endpoint is the platform's `lwa_endpoint`.
  */
 export function emulatorAmcConnection(info: EmulatorsInfo): Record<string, unknown> {
   return {
@@ -218,7 +222,6 @@ export function emulatorAmcConnection(info: EmulatorsInfo): Record<string, unkno
     lwa_client_id: info.lwa_client_id,
     lwa_client_secret: info.lwa_client_secret,
     lwa_refresh_token: info.lwa_refresh_token,
-    lwa_endpoint: info.lwa_endpoint,
     amc_endpoint: info.amc_endpoint,
     amc_instance_id: info.amc_instance_id,
     amc_account_id: info.amc_account_id,

@@ -7,7 +7,7 @@ import type { LwaRegion } from "./settings.js";
  * access tokens that stay valid — never the client secret or refresh token.
  */
 export interface LoginWithAmazonConnection {
-  /** The kind the plugin `provides`, which a destination `accepts`. */
+  /** The kind the plugin `provides`, which a destination's credential role accepts. */
   readonly kind: "login-with-amazon";
   readonly clientId: string;
   readonly region: LwaRegion;

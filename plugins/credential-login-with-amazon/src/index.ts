@@ -14,7 +14,7 @@ export default definePlugin({
   settings: lwaSettings,
   secrets: [...LWA_SECRETS],
   platformSettings: lwaPlatformSettings,
-  // What a destination's `accepts` names to take this connection (LoginWithAmazonConnection).
+  // What a destination's credential role accepts to take this connection (LoginWithAmazonConnection).
   provides: LOGIN_WITH_AMAZON_ID,
   register(container) {
     container.register(implementationToken("credential", LOGIN_WITH_AMAZON_ID), { useClass: LoginWithAmazonCredential });

@@ -8,23 +8,13 @@ export function updateCredentialsAction(why: string): WorkflowAction {
     kind: "fix-credentials",
     id: "amc.update-credentials",
     title: "Update credentials",
-    problem: `Login with Amazon refused the destination's credentials: ${why}.`,
+    problem: `AMC refused the job's Login with Amazon credential: ${why}.`,
     steps: [
-      "Open the Amazon Marketing Cloud destination (or the `result_connection` in conveyor.config.yaml).",
+      "Open the job's api credential (login-with-amazon), or the `result_connection` in conveyor.config.yaml.",
       "Authorize again with Login with Amazon and paste the new refresh token; check the client id and client secret of the LwA security profile.",
       "Return to the failed run and retry the task.",
     ],
   };
-}
-
-export function invalidLwaCredentials(why: string, details: Record<string, unknown> = {}): ConnectorError {
-  return new ConnectorError({
-    code: "credentials.invalid",
-    category: "needs-person",
-    message: `Invalid credentials: Login with Amazon answered ${why}`,
-    action: updateCredentialsAction(why),
-    details,
-  });
 }
 
 /**

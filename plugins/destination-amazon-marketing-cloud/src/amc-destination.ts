@@ -1,4 +1,5 @@
 import { failedCheck } from "@conveyor/aws";
+import { requireLoginWithAmazonConnection } from "@conveyor/credential-login-with-amazon";
 import {
   inject,
   injectable,
@@ -16,9 +17,8 @@ import { AmcClient } from "./client.js";
 import { getDataset } from "./datasets.js";
 import { deleteIdentities, identityColumns } from "./deletions.js";
 import { endpointsOf } from "./endpoints.js";
-import type { AmcSettings } from "./settings.js";
-import { LwaTokenProvider } from "./token.js";
-import { DESTINATION, runUpload, stagingPrefix } from "./upload-run.js";
+import type { AmcSettings, AmcUploadSettings } from "./settings.js";
+import { API_CREDENTIAL, DESTINATION, runUpload, STAGING_CREDENTIAL, stagingPrefix } from "./upload-run.js";
 
 @injectable()
 export class AmcDestination implements Destination {
@@ -27,66 +27,50 @@ export class AmcDestination implements Destination {
     @inject(TOKENS.retryPolicy) private readonly retryPolicy: RetryPolicy,
   ) {}
 
-  /** A client for this run: its own token provider, so tokens never outlive the run. */
-  private connect(context: DestinationContext): { client: AmcClient; tokens: LwaTokenProvider } {
+  /** A client for this run, calling the api credential's region (or amc_endpoint) with its tokens. */
+  private async connect(context: DestinationContext): Promise<AmcClient> {
     const s = this.settings;
-    const endpoints = endpointsOf(s);
-    const common = { clock: context.clock, retryPolicy: this.retryPolicy, signal: context.signal, requestTimeoutMs: s.request_timeout_seconds * 1000 };
-    const tokens = new LwaTokenProvider({ ...common, tokenUrl: endpoints.lwa, credentials: { clientId: s.lwa_client_id, clientSecret: s.lwa_client_secret, refreshToken: s.lwa_refresh_token } });
-    const client = new AmcClient({
-      ...common,
+    const lwa = requireLoginWithAmazonConnection(await context.credential(API_CREDENTIAL), DESTINATION);
+    const endpoints = endpointsOf(lwa.region, s);
+    return new AmcClient({
       baseUrl: endpoints.amc,
-      tokens,
-      clientId: s.lwa_client_id,
+      lwa,
       instanceId: s.amc_instance_id,
       ...(s.amc_account_id ? { accountId: s.amc_account_id } : {}),
       marketplaceId: endpoints.marketplaceId,
+      clock: context.clock,
+      retryPolicy: this.retryPolicy,
+      signal: context.signal,
       logger: context.logger,
+      requestTimeoutMs: s.request_timeout_seconds * 1000,
     });
-    return { client, tokens };
   }
 
-  /** Login with Amazon, the AMC instance (and dataset), then — for uploads — the staging bucket. */
+  /** The api credential's checks, the AMC instance (and dataset), then — for uploads — the staging credential's. */
   async test(context: DestinationContext): Promise<ConnectionCheck[]> {
     const s = this.settings;
-    const { client, tokens } = this.connect(context);
-    const checks: ConnectionCheck[] = [];
+    const api = context.credentialPlugins[API_CREDENTIAL];
+    // Validation refuses a job without one; a host that made the context itself is told here.
+    if (!api) return [failedCheck("Login with Amazon", missingCredential(API_CREDENTIAL, "a login-with-amazon credential for the Amazon Ads API"))];
+    const checks = await api.test(context);
+    if (checks.some((c) => c.status === "failed")) return checks;
     try {
-      await tokens.token();
-      checks.push({ name: "Login with Amazon", status: "ok", message: `access token issued to client ${s.lwa_client_id}` });
-    } catch (error) {
-      return [failedCheck("Login with Amazon", error)];
-    }
-    try {
+      const client = await this.connect(context);
       const account = await client.accountId();
-      if (s.target === "dataset" && s.operation === "upload") {
-        const dataset = await getDataset(client, s.dataset_id!);
-        checks.push(
-          dataset
-            ? { name: "AMC dataset", status: "ok", message: `instance ${s.amc_instance_id} (account ${account}) has dataset "${dataset.dataSetId}" with ${dataset.columns.length} columns` }
-            : s.create_dataset
-              ? { name: "AMC dataset", status: "warning", message: `dataset "${s.dataset_id}" does not exist yet; the first run creates it from dataset_definition` }
-              : failedCheck("AMC dataset", datasetMissing(s.dataset_id!, s.amc_instance_id)),
-        );
-      } else {
-        checks.push({ name: "AMC instance", status: "ok", message: `instance ${s.amc_instance_id}, account ${account}` });
-      }
+      checks.push(s.target === "dataset" && s.operation === "upload" ? await datasetCheck(client, s, account) : { name: "AMC instance", status: "ok", message: `instance ${s.amc_instance_id}, account ${account}` });
     } catch (error) {
       return [...checks, failedCheck("AMC instance", error)];
     }
     if (s.target === "dataset" && s.operation === "upload") {
-      if (!context.credentialPlugin) {
-        checks.push(failedCheck("staging bucket", new Error(`${DESTINATION} uploads through S3: give the job an AWS credential (aws-access-key, aws-assume-role or iam-role-to-role) for the staging bucket`)));
-      } else {
-        checks.push(...(await context.credentialPlugin.test(context, { prefix: stagingPrefix(s) })));
-      }
+      const staging = context.credentialPlugins[STAGING_CREDENTIAL];
+      checks.push(...(staging ? await staging.test(context, { prefix: stagingPrefix(s) }) : [failedCheck("staging bucket", missingCredential(STAGING_CREDENTIAL, "an AWS credential (aws-access-key, aws-assume-role or iam-role-to-role) for the S3 staging bucket"))]));
     }
     return checks;
   }
 
   async send(request: SendRequest, context: DestinationContext): Promise<SendReport> {
     const s = this.settings;
-    const { client, tokens } = this.connect(context);
+    const client = await this.connect(context);
     const timeoutMs = s.wait_timeout_minutes * 60_000;
     if (s.target === "rule_based_audiences") {
       const rows = await countTriggerRows(request.rows);
@@ -102,7 +86,6 @@ export class AmcDestination implements Destination {
           ...(audience.statusReason !== undefined ? { statusReason: audience.statusReason } : {}),
           ...(audience.audienceCount !== undefined ? { audienceCount: audience.audienceCount } : {}),
           ...(audience.dspAudienceId !== undefined ? { dspAudienceId: audience.dspAudienceId } : {}),
-          token_refreshes: tokens.refreshes,
         },
       };
     }
@@ -126,7 +109,18 @@ export class AmcDestination implements Destination {
         },
       };
     }
-    const report = await runUpload(request, context, s, client, this.retryPolicy);
-    return { ...report, details: { ...report.details, token_refreshes: tokens.refreshes } };
+    return runUpload(request, context, s, client, this.retryPolicy);
   }
+}
+
+/** The dataset an upload goes to: there, to be created by the first run, or missing. */
+async function datasetCheck(client: AmcClient, s: AmcUploadSettings, account: string): Promise<ConnectionCheck> {
+  const dataset = await getDataset(client, s.dataset_id);
+  if (dataset) return { name: "AMC dataset", status: "ok", message: `instance ${s.amc_instance_id} (account ${account}) has dataset "${dataset.dataSetId}" with ${dataset.columns.length} columns` };
+  if (s.create_dataset) return { name: "AMC dataset", status: "warning", message: `dataset "${s.dataset_id}" does not exist yet; the first run creates it from dataset_definition` };
+  return failedCheck("AMC dataset", datasetMissing(s.dataset_id, s.amc_instance_id));
+}
+
+function missingCredential(role: string, what: string): Error {
+  return new Error(`${DESTINATION} needs ${what}: give the job credentials.${role}: { plugin: <id>, settings: {…} }`);
 }

@@ -3,8 +3,8 @@ import { audienceTooSmall, looksLikeTooSmall } from "./actions.js";
 import type { AmcClient } from "./client.js";
 import { mayHaveHappened } from "./http.js";
 import { poll } from "./poll.js";
-import type { AmcSettings } from "./settings.js";
-import { amcTimestamp, parseAudienceTime } from "./time.js";
+import type { AmcAudienceSettings } from "./settings.js";
+import { amcTimestamp } from "./time.js";
 
 export interface AudienceView {
   audienceExecutionId: string;
@@ -32,14 +32,14 @@ export async function countTriggerRows(rows: AsyncIterable<Row>): Promise<number
   return count;
 }
 
-export function audienceBody(s: AmcSettings): Record<string, unknown> {
+export function audienceBody(s: AmcAudienceSettings): Record<string, unknown> {
   return {
     audienceName: s.audience_name,
     ...(s.audience_description ? { audienceDescription: s.audience_description } : {}),
     advertiserId: s.advertiser_id,
     query: s.query,
-    timeWindowStart: amcTimestamp(parseAudienceTime(s.time_window_start!)!),
-    timeWindowEnd: amcTimestamp(parseAudienceTime(s.time_window_end!)!),
+    timeWindowStart: amcTimestamp(s.time_window_start),
+    timeWindowEnd: amcTimestamp(s.time_window_end),
     refreshRateDays: s.refresh_rate_days,
     timeWindowRelative: s.time_window_relative,
   };
@@ -52,7 +52,7 @@ export function audienceBody(s: AmcSettings): Record<string, unknown> {
  */
 export async function createAudience(
   client: AmcClient,
-  s: AmcSettings,
+  s: AmcAudienceSettings,
   options: { wait: boolean; timeoutMs: number; clock: Clock; context: DestinationContext },
 ): Promise<AudienceView> {
   const created = await options.context.tasks.run(`amc audience ${s.audience_name}`, async () => {

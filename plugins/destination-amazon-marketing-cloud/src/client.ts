@@ -1,11 +1,11 @@
 import { ConnectorError, httpRequest, parseRetryAfter, type Clock, type HttpResponse, type Logger, type RetryPolicy } from "@conveyor/core";
+import type { LoginWithAmazonConnection } from "@conveyor/credential-login-with-amazon";
 import { accessDenied, settingsProblem, termsNotAccepted, updateCredentialsAction } from "./actions.js";
-import type { LwaTokenProvider } from "./token.js";
 
 export interface AmcClientOptions {
   baseUrl: string;
-  tokens: LwaTokenProvider;
-  clientId: string;
+  /** The api credential's connection: the client id sent with every call, and its access tokens. */
+  lwa: LoginWithAmazonConnection;
   instanceId: string;
   /** The AMC account (ENTITY…); resolved from the instance's accounts when not given. */
   accountId?: string;
@@ -57,15 +57,15 @@ export class AmcClient {
 
   /** A 401 for an expired token gets a fresh token and one more try. */
   async request<T>(request: AmcRequest): Promise<T> {
-    const { tokens } = this.options;
-    const token = await tokens.token();
+    const { lwa } = this.options;
+    const token = await lwa.accessToken();
     try {
       return await this.send<T>(request, token);
     } catch (error) {
       // Terms not accepted is a 401 too, but a fresh token would not help with it.
       if (!ConnectorError.is(error) || error.code !== "credentials.invalid" || error.details?.http_status !== 401) throw error;
-      tokens.invalidate(token);
-      return this.send<T>(request, await tokens.token());
+      lwa.invalidate(token);
+      return this.send<T>(request, await lwa.accessToken());
     }
   }
 
@@ -75,7 +75,7 @@ export class AmcClient {
     for (const [k, v] of Object.entries(request.query ?? {})) url.searchParams.set(k, v);
     const headers: Record<string, string> = {
       authorization: `Bearer ${token}`,
-      "amazon-advertising-api-clientid": options.clientId,
+      "amazon-advertising-api-clientid": options.lwa.clientId,
       accept: "application/json",
       ...(request.body === undefined ? {} : { "content-type": "application/json" }),
     };

@@ -1,8 +1,11 @@
+import { AWS_CREDENTIAL_KIND } from "@conveyor/aws";
 import { API_VERSION, definePlugin, implementationToken } from "@conveyor/core";
+import { LOGIN_WITH_AMAZON_ID } from "@conveyor/credential-login-with-amazon";
 import { AmcDestination } from "./amc-destination.js";
-import { AMC_JOB_SETTINGS, AMC_SECRETS, amcSettings, checkAmcSettings } from "./settings.js";
+import { AMC_JOB_SETTINGS, amcSettings, checkAmcSettings } from "./settings.js";
+import { API_CREDENTIAL, STAGING_CREDENTIAL } from "./upload-run.js";
 
-export { amcSettings, checkAmcSettings, type AmcSettings } from "./settings.js";
+export { amcSettings, checkAmcSettings, type AmcAudienceSettings, type AmcDeleteSettings, type AmcSettings, type AmcUploadSettings } from "./settings.js";
 export { bucketPolicy } from "./actions.js";
 
 export default definePlugin({
@@ -13,8 +16,8 @@ export default definePlugin({
   displayName: "Amazon Marketing Cloud",
   description: "Uploads hashed-PII datasets to Amazon Marketing Cloud through an S3 staging bucket, deletes identities, and creates rule-based audiences for Amazon DSP.",
   settings: amcSettings,
-  accepts: ["aws"],
-  secrets: [...AMC_SECRETS],
+  // The Amazon Ads API's Login with Amazon client and token; the S3 bucket uploads are staged in (uploads only).
+  credentials: { [API_CREDENTIAL]: { accepts: [LOGIN_WITH_AMAZON_ID], required: true }, [STAGING_CREDENTIAL]: { accepts: [AWS_CREDENTIAL_KIND] } },
   jobSettings: [...AMC_JOB_SETTINGS],
   check: checkAmcSettings,
   // The csv formatter and gzip compressor it stages through, so a host lacking them is told at validation.

@@ -6,11 +6,15 @@ import type { AmcClient } from "./client.js";
 import { convertRows, planUpload, type UploadPlan } from "./columns.js";
 import { parseDatasetDefinition } from "./dataset-definition.js";
 import { ensureDataset } from "./datasets.js";
-import type { AmcSettings } from "./settings.js";
+import type { AmcUploadSettings } from "./settings.js";
 import { deleteStaged, stageRows, type StagingTarget } from "./staging.js";
 import { getUpload, submitUpload, waitForUpload, type DataSource } from "./uploads.js";
 
 export const DESTINATION = "The amazon-marketing-cloud destination";
+/** The job's credential for the Amazon Ads API (login-with-amazon). */
+export const API_CREDENTIAL = "api";
+/** The job's credential for the S3 bucket uploads are staged in (aws). */
+export const STAGING_CREDENTIAL = "staging";
 
 /** What the upload task records, so a retried run neither stages nor posts again. */
 interface SubmittedUpload {
@@ -24,11 +28,11 @@ interface SubmittedUpload {
   pii: PiiStats;
 }
 
-/** The staging bucket: the destination's `bucket`, else the credential's. */
-export function stagingBucket(s: AmcSettings, connection: AwsConnection): string {
+/** The staging bucket: the destination's `bucket`, else the staging credential's. */
+export function stagingBucket(s: AmcUploadSettings, connection: AwsConnection): string {
   const bucket = s.bucket ?? connection.bucket;
   if (bucket) return bucket;
-  throw settingsProblem("bucket", "is required for uploads (the S3 bucket AMC reads the staged files from), and the credential names none either", "set bucket to the staging bucket AMC may read");
+  throw settingsProblem("bucket", "is required for uploads (the S3 bucket AMC reads the staged files from), and the staging credential names none either", "set bucket to the staging bucket AMC may read");
 }
 
 /**
@@ -36,12 +40,12 @@ export function stagingBucket(s: AmcSettings, connection: AwsConnection): string
  * (refused before anything is written), hashed and converted rows staged as gzip CSV in S3, the
  * upload posted once, then — with wait_until_finish — polled until AMC finishes and the files removed.
  */
-export async function runUpload(request: SendRequest, context: DestinationContext, s: AmcSettings, client: AmcClient, retryPolicy: RetryPolicy): Promise<SendReport> {
-  const datasetId = s.dataset_id!;
+export async function runUpload(request: SendRequest, context: DestinationContext, s: AmcUploadSettings, client: AmcClient, retryPolicy: RetryPolicy): Promise<SendReport> {
+  const datasetId = s.dataset_id;
   const definition = s.dataset_definition === undefined ? undefined : parseDatasetDefinition(s.dataset_definition, datasetId).dataset;
   const { dataset, created } = await ensureDataset(client, { datasetId, create: s.create_dataset, ...(definition ? { definition } : {}) });
   const plan = planUpload(request.schema, dataset);
-  const connection = requireAwsConnection(await context.credential(), DESTINATION);
+  const connection = requireAwsConnection(await context.credential(STAGING_CREDENTIAL), DESTINATION);
   const bucket = stagingBucket(s, connection);
   const s3 = createS3Client(connection, { followRegionRedirects: true });
   const target: StagingTarget = { client: s3, bucket, prefix: s.path_prefix.replace(/^\/+/, ""), instanceId: client.instanceId, retryPolicy, identity: connection.identity };
@@ -118,6 +122,6 @@ function piiWarnings(stats: PiiStats, plan: UploadPlan): string[] {
 }
 
 /** Where the connection test probes: the staged files' prefix. */
-export function stagingPrefix(s: AmcSettings): string {
+export function stagingPrefix(s: AmcUploadSettings): string {
   return joinKey(s.path_prefix.replace(/^\/+/, ""), "");
 }

@@ -1,19 +1,19 @@
-import { isWorkflowActionKind, workflowActions, type ConnectorError } from "@conveyor/core";
+import { ConnectorError, isWorkflowActionKind, workflowActions } from "@conveyor/core";
 import { describe, expect, it } from "vitest";
 import {
   accessDenied,
   audienceTooSmall,
   bucketNotReadable,
   datasetMissing,
-  invalidLwaCredentials,
   settingsProblem,
   termsNotAccepted,
+  updateCredentialsAction,
   uploadFailed,
 } from "../src/actions.js";
 
 /** Every AMC failure that carries a workflow action, with the kind a host offers for it. */
 const failures: Record<string, [() => ConnectorError, string]> = {
-  "update credentials": [() => invalidLwaCredentials("invalid_grant"), "fix-credentials"],
+  "update credentials": [() => new ConnectorError({ code: "credentials.invalid", category: "needs-person", message: "AMC refused a fresh token", action: updateCredentialsAction("HTTP 401") }), "fix-credentials"],
   "fix settings": [() => settingsProblem("bucket", "is missing", "set bucket"), "fix-settings"],
   "access denied": [() => accessDenied("amcabc123", "AMC refused the instance", {}), "fix-permissions"],
   "terms not accepted": [() => termsNotAccepted("amcabc123", "TERMS_NOT_ACCEPTED"), "fix-permissions"],

@@ -4,7 +4,7 @@ import { customerRow, parseDelimited, unpackObjects } from "@conveyor/testkit";
 import { describeDestination } from "@conveyor/testkit/conformance";
 import { afterAll, beforeAll, expect } from "vitest";
 import plugin from "../src/index.js";
-import { authOf, BUCKET, credentialOf, listKeys, plugins, startWorld, type World } from "./harness.js";
+import { BUCKET, credentialsOf, destinationSettings, listKeys, plugins, startWorld, type World } from "./harness.js";
 
 let world: World;
 beforeAll(async () => void (world = await startWorld()));
@@ -25,8 +25,7 @@ const definition = {
 };
 
 /** An upload of the customer table into a dataset the run creates. */
-const settings = () => ({
-  ...authOf(world),
+const settings = () => destinationSettings(world, {
   target: "dataset",
   operation: "upload",
   dataset_id: "conformance_customers",
@@ -41,14 +40,15 @@ const settings = () => ({
 describeDestination(plugin, {
   settings,
   invalidSettings: [
-    { why: "an upload has no dataset_id", settings: { lwa_client_id: "a", lwa_client_secret: "bbbb", lwa_refresh_token: "cccc", amc_instance_id: "i", operation: "upload" }, path: "dataset_id" },
-    { why: "the audience query does not select user_id", settings: { lwa_client_id: "a", lwa_client_secret: "bbbb", lwa_refresh_token: "cccc", amc_instance_id: "i", target: "rule_based_audiences", audience_name: "a", advertiser_id: "1", query: "SELECT 1", time_window_start: "2024-01-01T00:00:00", time_window_end: "2024-02-01T00:00:00" }, path: "query" },
-    { why: "refresh_rate_days is over 21", settings: { lwa_client_id: "a", lwa_client_secret: "bbbb", lwa_refresh_token: "cccc", amc_instance_id: "i", refresh_rate_days: 30 }, path: "refresh_rate_days" },
+    { why: "an upload has no dataset_id", settings: { amc_instance_id: "i", operation: "upload" }, path: "dataset_id" },
+    { why: "the audience query does not select user_id", settings: { amc_instance_id: "i", target: "rule_based_audiences", audience_name: "a", advertiser_id: "1", query: "SELECT 1", time_window_start: "2024-01-01T00:00:00", time_window_end: "2024-02-01T00:00:00" }, path: "query" },
+    { why: "refresh_rate_days is over 21", settings: { amc_instance_id: "i", target: "rule_based_audiences", audience_name: "a", advertiser_id: "1", query: "SELECT user_id FROM t", time_window_start: "2024-01-01T00:00:00", time_window_end: "2024-02-01T00:00:00", refresh_rate_days: 30 }, path: "refresh_rate_days" },
   ],
   plugins,
-  credential: () => credentialOf(world),
-  secretSettings: (secret) => ({ settings: { ...settings(), lwa_client_secret: secret } }),
-  failingConnection: () => ({ settings: { ...settings(), lwa_refresh_token: "Atzr|not-the-refresh-token" } }),
+  platform: () => ({ lwa_endpoint: world.amc.lwaEndpoint }),
+  credentials: () => credentialsOf(world),
+  secretSettings: (secret) => ({ credentials: credentialsOf(world, { client_secret: secret }) }),
+  failingConnection: () => ({ credentials: credentialsOf(world, { refresh_token: "Atzr|not-the-refresh-token" }) }),
   transientFault: {
     inject: (calls) => void world.amc.faults.inject({ type: "internal-error", times: calls }),
     fired: () => world.amc.faults.count("internal-error"),

@@ -1,27 +1,23 @@
 import { jobSchema, testJobConnection } from "@conveyor/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authOf, credentialOf, purchases, send, startWorld, uploadSettings, type World } from "./harness.js";
+import { apiOf, credentialsOf, destinationSettings, purchases, send, startWorld, uploadSettings, type World } from "./harness.js";
 
 let world: World;
 beforeAll(async () => void (world = await startWorld()));
 afterAll(async () => world?.close());
 
-const check = (settings: Record<string, unknown>, withCredential = true) =>
+const check = (settings: Record<string, unknown>, credentials: Record<string, unknown> = credentialsOf(world)) =>
   testJobConnection(
     world.host,
-    jobSchema.parse({
-      name: "connection",
-      ...(withCredential ? { credential: credentialOf(world) } : {}),
-      destination: { plugin: "amazon-marketing-cloud", settings: { ...authOf(world), ...settings } },
-    }),
+    jobSchema.parse({ name: "connection", credentials, destination: { plugin: "amazon-marketing-cloud", settings: destinationSettings(world, settings) } }),
   );
 
 describe("connection test", () => {
-  it("checks Login with Amazon, the dataset, and the staging credential", async () => {
+  it("checks the api credential (Login with Amazon), the dataset, and the staging credential", async () => {
     expect((await send(world, uploadSettings("existing_ds"), { rows: purchases(1) })).failure).toBeUndefined();
     const checks = await check(uploadSettings("existing_ds"));
     expect(checks.slice(0, 2)).toEqual([
-      expect.objectContaining({ name: "Login with Amazon", status: "ok" }),
+      expect.objectContaining({ name: "access token", status: "ok", message: expect.stringContaining(world.amc.lwa.clientId) }),
       expect.objectContaining({ name: "AMC dataset", status: "ok", message: expect.stringContaining('has dataset "existing_ds" with 5 columns') }),
     ]);
     expect(checks.filter((c) => c.status === "failed")).toEqual([]);
@@ -33,12 +29,14 @@ describe("connection test", () => {
     expect(missing).toMatchObject({ status: "failed", error: { code: "amc.dataset-missing", action: { title: "Create the dataset" } } });
   });
 
-  it("fails on refused LwA credentials with 'Update credentials', and without an S3 credential for uploads", async () => {
-    const refused = await check({ ...uploadSettings("existing_ds"), lwa_client_secret: "wrong-secret" });
-    expect(refused).toEqual([expect.objectContaining({ name: "Login with Amazon", status: "failed", error: expect.objectContaining({ code: "credentials.invalid", action: expect.objectContaining({ title: "Update credentials" }) }) })]);
+  it("stops at a refused api credential with its fix-credentials action, and fails an upload without a staging credential", async () => {
+    const refused = await check(uploadSettings("existing_ds"), credentialsOf(world, { client_secret: "wrong-secret" }));
+    expect(refused).toEqual([expect.objectContaining({ name: "access token", status: "failed", error: expect.objectContaining({ code: "credentials.invalid", action: expect.objectContaining({ kind: "fix-credentials" }) }) })]);
     expect(JSON.stringify(refused)).not.toContain("wrong-secret");
-    const noCredential = await check(uploadSettings("existing_ds"), false);
-    expect(noCredential.at(-1)).toMatchObject({ name: "staging bucket", status: "failed", message: expect.stringContaining("give the job an AWS credential") });
+    const noStaging = await check(uploadSettings("existing_ds"), { api: apiOf(world) });
+    expect(noStaging.at(-1)).toMatchObject({ name: "staging bucket", status: "failed", message: expect.stringContaining("give the job credentials.staging:") });
+    // A delete stages nothing: it needs no staging credential.
+    expect((await check({ target: "dataset", operation: "delete" }, { api: apiOf(world) })).filter((c) => c.status === "failed")).toEqual([]);
   });
 
   it("takes the first account AMC lists when amc_account_id is blank", async () => {

@@ -3,15 +3,14 @@ import { bucketPolicy } from "../src/actions.js";
 import { endpointsOf } from "../src/endpoints.js";
 
 describe("hosts per region, and overrides for emulators", () => {
-  it("uses the region's advertising API host, LwA token URL and marketplace", () => {
-    expect(endpointsOf({ region: "NA" })).toEqual({ amc: "https://advertising-api.amazon.com", lwa: "https://api.amazon.com/auth/o2/token", marketplaceId: "ATVPDKIKX0DER" });
-    expect(endpointsOf({ region: "EU" }).amc).toBe("https://advertising-api-eu.amazon.com");
-    expect(endpointsOf({ region: "FE", marketplace_id: "A39IBJ37TRP1C6" })).toMatchObject({ amc: "https://advertising-api-fe.amazon.com", marketplaceId: "A39IBJ37TRP1C6" });
+  it("uses the api credential's region for the advertising API host and marketplace", () => {
+    expect(endpointsOf("NA", {})).toEqual({ amc: "https://advertising-api.amazon.com", marketplaceId: "ATVPDKIKX0DER" });
+    expect(endpointsOf("EU", {}).amc).toBe("https://advertising-api-eu.amazon.com");
+    expect(endpointsOf("FE", { marketplace_id: "A39IBJ37TRP1C6" })).toEqual({ amc: "https://advertising-api-fe.amazon.com", marketplaceId: "A39IBJ37TRP1C6" });
   });
 
-  it("takes explicit endpoints; a bare LwA origin gets the token path", () => {
-    expect(endpointsOf({ region: "NA", amc_endpoint: "http://127.0.0.1:4000/", lwa_endpoint: "http://127.0.0.1:4000" })).toMatchObject({ amc: "http://127.0.0.1:4000", lwa: "http://127.0.0.1:4000/auth/o2/token" });
-    expect(endpointsOf({ region: "NA", lwa_endpoint: "http://127.0.0.1:5000/custom/token" }).lwa).toBe("http://127.0.0.1:5000/custom/token");
+  it("takes an explicit amc_endpoint, without a trailing slash", () => {
+    expect(endpointsOf("EU", { amc_endpoint: "http://127.0.0.1:4000/" })).toMatchObject({ amc: "http://127.0.0.1:4000", marketplaceId: "A1F83G8C2ARO7P" });
   });
 });
 

@@ -5,6 +5,7 @@ import { ListObjectsV2Command, S3Client } from "@aws-sdk/client-s3";
 import gzip from "@conveyor/compression-gzip";
 import { FileRunStore, jobSchema, PluginHost, runJob, sleepFor, type Clock, type ConnectorPlugin, type Row, type RunRecord, type Schema } from "@conveyor/core";
 import credentials from "@conveyor/credential-aws";
+import loginWithAmazon from "@conveyor/credential-login-with-amazon";
 import delimited from "@conveyor/format-delimited";
 import { startAmcEmulator, startS3Emulator, type AmcEmulator, type AmcEmulatorOptions, type S3Emulator } from "@conveyor/testkit";
 import plugin from "../src/index.js";
@@ -13,7 +14,7 @@ export const BUCKET = "amc-staging";
 /** A bucket the emulated AMC was never allowed to read (no bucket policy for its account). */
 export const UNREADABLE_BUCKET = "amc-unreadable";
 
-export const plugins: ConnectorPlugin[] = [credentials, delimited, gzip].flat() as ConnectorPlugin[];
+export const plugins: ConnectorPlugin[] = [credentials, loginWithAmazon, delimited, gzip].flat() as ConnectorPlugin[];
 
 export interface World {
   s3: S3Emulator;
@@ -37,7 +38,8 @@ export async function startWorld(options: Partial<Omit<AmcEmulatorOptions, "s3">
   ]);
   const root = s3.identities.createUser("admin", [{ actions: ["s3:*"], resource: "*" }]);
   const amc = await startAmcEmulator({ s3, buckets: [BUCKET], ...options });
-  const host = new PluginHost();
+  // The host points Login with Amazon at the emulator: the token endpoint is never a job's.
+  const host = new PluginHost({ platform: { lwa_endpoint: amc.lwaEndpoint } });
   for (const p of [plugin as ConnectorPlugin, ...plugins]) if (!host.add(p, "test")) throw new Error(host.refused.at(-1)?.reason);
   const sleeps: number[] = [];
   const admin = new S3Client({
@@ -71,23 +73,31 @@ export async function startWorld(options: Partial<Omit<AmcEmulatorOptions, "s3">
   };
 }
 
-/** The job's S3 credential for the staging bucket: the real aws-access-key plugin. */
-export function credentialOf(world: World) {
+/** The job's staging credential for the S3 bucket: the real aws-access-key plugin. */
+export function stagingOf(world: World) {
   return { plugin: "aws-access-key", settings: { access_key_id: world.writer.accessKeyId, secret_access_key: world.writer.secretAccessKey, endpoint: world.s3.endpoint, force_path_style: true, region: "us-east-1" } };
 }
 
-/** The destination's authentication and instance, as the emulator issued them. */
-export function authOf(world: World) {
-  return {
-    lwa_client_id: world.amc.lwa.clientId,
-    lwa_client_secret: world.amc.lwa.clientSecret,
-    lwa_refresh_token: world.amc.lwa.refreshToken,
-    lwa_endpoint: world.amc.lwaEndpoint,
-    amc_endpoint: world.amc.endpoint,
-    amc_instance_id: world.amc.instanceId,
-    amc_account_id: world.amc.accountId,
-    amc_data_upload_account_id: world.amc.dataUploadAccountId,
-  };
+/** The job's api credential: the Login with Amazon client and refresh token the emulator issued. */
+export function apiOf(world: World, settings: Record<string, unknown> = {}) {
+  const { lwa } = world.amc;
+  return { plugin: "login-with-amazon", settings: { client_id: lwa.clientId, client_secret: lwa.clientSecret, refresh_token: lwa.refreshToken, ...settings } };
+}
+
+/** Both credentials of an AMC job; `api` changes the api credential's settings. */
+export function credentialsOf(world: World, api: Record<string, unknown> = {}) {
+  return { api: apiOf(world, api), staging: stagingOf(world) };
+}
+
+/** Where the emulated instance is: the settings every target shares. */
+export function instanceOf(world: World) {
+  return { amc_endpoint: world.amc.endpoint, amc_instance_id: world.amc.instanceId, amc_account_id: world.amc.accountId };
+}
+
+/** The destination settings: the instance, and for uploads the data upload account AMC reads with. */
+export function destinationSettings(world: World, settings: Record<string, unknown>): Record<string, unknown> {
+  const upload = settings.target !== "rule_based_audiences" && settings.operation !== "delete";
+  return { ...instanceOf(world), ...(upload ? { amc_data_upload_account_id: world.amc.dataUploadAccountId } : {}), ...settings };
 }
 
 export interface SendOptions {
@@ -95,13 +105,15 @@ export interface SendOptions {
   schema?: Schema;
   rows?: Iterable<Row> | AsyncIterable<Row>;
   previous?: RunRecord;
+  /** Changes to the api credential's settings (a revoked refresh token). */
+  api?: Record<string, unknown>;
 }
 
 export async function send(world: World, settings: Record<string, unknown>, options: SendOptions = {}): Promise<RunRecord> {
   const job = jobSchema.parse({
     name: options.name ?? "amc_upload",
-    credential: credentialOf(world),
-    destination: { plugin: "amazon-marketing-cloud", settings: { ...authOf(world), ...settings } },
+    credentials: credentialsOf(world, options.api),
+    destination: { plugin: "amazon-marketing-cloud", settings: destinationSettings(world, settings) },
   });
   const rows = options.rows ?? [];
   return runJob({

@@ -1,6 +1,6 @@
 import type { Row } from "@conveyor/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { authOf, purchase, purchases, send, startWorld, uploadSettings, UNREADABLE_BUCKET, type World } from "./harness.js";
+import { purchase, purchases, send, startWorld, uploadSettings, UNREADABLE_BUCKET, type World } from "./harness.js";
 
 let world: World;
 // Tokens live 2 s, so a run that polls outlives its first token.
@@ -33,7 +33,7 @@ describe("Login with Amazon tokens", () => {
     expect(world.amc.faults.count("expired-token")).toBe(expired + 1);
     // The run's first token, and the one fetched because AMC refused it.
     expect(world.amc.tokens.issued.length - issued).toBe(2);
-    expect(run.report!.details).toMatchObject({ status: "COMPLETED", OutputRowCount: 5, token_refreshes: 2 });
+    expect(run.report!.details).toMatchObject({ status: "COMPLETED", OutputRowCount: 5 });
   });
 
   it("refreshes only once: a fresh token refused too means the credentials need a person", async () => {
@@ -43,12 +43,12 @@ describe("Login with Amazon tokens", () => {
     expect(run.failure?.actions[0]?.title).toBe("Update credentials");
   });
 
-  it("offers 'Update credentials' when LwA refuses the refresh token, without leaking secrets", async () => {
-    const run = await send(world, { ...uploadSettings("revoked_ds"), lwa_refresh_token: "Atzr|not-a-valid-refresh-token" }, { rows: purchases(1) });
+  it("fails with the api credential's reconnect action when LwA refuses the refresh token, without leaking secrets", async () => {
+    const run = await send(world, uploadSettings("revoked_ds"), { rows: purchases(1), api: { refresh_token: "Atzr|not-a-valid-refresh-token" } });
     expect(run.failure?.error).toMatchObject({ code: "credentials.invalid", category: "needs-person", message: expect.stringContaining("invalid_grant") });
-    expect(run.failure?.actions[0]).toMatchObject({ title: "Update credentials" });
+    expect(run.failure?.actions[0]).toMatchObject({ kind: "fix-credentials", id: "lwa.reconnect" });
     const text = JSON.stringify(run);
-    expect(text).not.toContain(authOf(world).lwa_client_secret);
+    expect(text).not.toContain(world.amc.lwa.clientSecret);
     expect(text).not.toContain("Atzr|not-a-valid-refresh-token");
   });
 

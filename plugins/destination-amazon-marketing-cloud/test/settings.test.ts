@@ -1,13 +1,14 @@
-import { PluginHost, type ConnectorPlugin } from "@conveyor/core";
+import { objectKeys, PluginHost, settingsJsonSchema, type ConnectorPlugin } from "@conveyor/core";
 import gzip from "@conveyor/compression-gzip";
 import delimited from "@conveyor/format-delimited";
 import { describe, expect, it } from "vitest";
 import plugin from "../src/index.js";
+import { AMC_JOB_SETTINGS } from "../src/settings.js";
 
 const host = new PluginHost();
 for (const p of [plugin, gzip, ...[delimited].flat()] as ConnectorPlugin[]) host.add(p, "test");
 
-const auth = { lwa_client_id: "amzn1.application-oa2-client.abc", lwa_client_secret: "s3cret-value", lwa_refresh_token: "Atzr|token-value", amc_instance_id: "amcabc12345" };
+const auth = { amc_instance_id: "amcabc12345" };
 const validate = (settings: Record<string, unknown>) => host.validate("destination", "amazon-marketing-cloud", { ...auth, ...settings }, "destination.settings");
 const errors = async (settings: Record<string, unknown>) => (await validate(settings)).filter((p) => p.severity === "error");
 
@@ -42,7 +43,7 @@ describe("settings and their conditional requirements", () => {
   });
 
   it("requires dataset_id for uploads, not for deletes", async () => {
-    expect(await errors({ operation: "upload" })).toEqual([expect.objectContaining({ path: "destination.settings.dataset_id", message: expect.stringContaining("required when target is dataset and operation is upload") })]);
+    expect(await errors({ operation: "upload" })).toEqual([expect.objectContaining({ path: "destination.settings.dataset_id", message: "is required (string)" })]);
     expect(await errors({ operation: "delete" })).toEqual([]);
   });
 
@@ -86,13 +87,13 @@ describe("settings and their conditional requirements", () => {
     expect(await errors({ ...base, refresh_rate_days: 22 })).toEqual([expect.objectContaining({ path: "destination.settings.refresh_rate_days", message: "must be at most 21" })]);
     expect(await errors({ ...base, refresh_rate_days: -1 })).toEqual([expect.objectContaining({ path: "destination.settings.refresh_rate_days", message: "must be at least 0" })]);
     expect(await errors({ ...base, refresh_rate_days: 0 })).toEqual([]);
-    expect(plugin.settings.parse({ ...auth, ...base }).refresh_rate_days).toBe(21);
+    expect(plugin.settings.parse({ ...auth, ...base })).toMatchObject({ refresh_rate_days: 21 });
   });
 
-  it("names bad values and unknown settings, and requires the LwA credentials and the instance", async () => {
+  it("names bad values and unknown settings, and requires the instance", async () => {
     const problems = await host.validate("destination", "amazon-marketing-cloud", { dataset_id: "Bad-Id", country_code: "USA", file_name_prefix: "_hidden", colour: 1 }, "destination.settings");
     expect(problems.map((p) => p.path).sort()).toEqual(
-      ["", "amc_instance_id", "country_code", "dataset_id", "file_name_prefix", "lwa_client_id", "lwa_client_secret", "lwa_refresh_token"].map((k) => (k ? `destination.settings.${k}` : "destination.settings")),
+      ["", "amc_instance_id", "country_code", "dataset_id", "file_name_prefix"].map((k) => (k ? `destination.settings.${k}` : "destination.settings")),
     );
     expect(problems.find((p) => p.path.endsWith("dataset_id"))!.message).toContain("lowercase AMC dataset id");
     expect(problems.find((p) => p.path.endsWith("file_name_prefix"))!.message).toContain("must not start with '.', '_'");
@@ -122,11 +123,12 @@ describe("settings and their conditional requirements", () => {
   it("treats a blank amc_account_id as not set (the instance's first account)", async () => {
     expect(await errors({ dataset_id: "d_one", amc_account_id: "" })).toEqual([]);
     expect(await errors({ dataset_id: "d_one", amc_account_id: null })).toEqual([]);
-    expect(plugin.settings.parse({ ...auth, amc_account_id: " " }).amc_account_id).toBeUndefined();
+    expect(plugin.settings.parse({ ...auth, dataset_id: "d_one", amc_account_id: " " }).amc_account_id).toBeUndefined();
   });
 
-  it("marks the client secret and refresh token as secrets", () => {
-    expect(plugin.secrets).toEqual(["lwa_client_secret", "lwa_refresh_token"]);
+  it("holds no secrets: the Login with Amazon client and token are the api credential's, the S3 keys the staging credential's", () => {
+    expect(plugin.secrets).toBeUndefined();
+    expect(plugin.credentials).toEqual({ api: { accepts: ["login-with-amazon"], required: true }, staging: { accepts: ["aws"] } });
   });
 
   it("warns that clean_upload_file needs wait_until_finish", async () => {
@@ -136,14 +138,42 @@ describe("settings and their conditional requirements", () => {
   });
 });
 
+describe("one shape per target and operation", () => {
+  const audience = { target: "rule_based_audiences", audience_name: "a", advertiser_id: "1", query: "SELECT user_id FROM t", time_window_start: "2023-06-25T00:00:00", time_window_end: "2023-07-25T00:00:00" };
+
+  it("refuses another target's or operation's settings as unknown, and names the targets and operations there are", async () => {
+    expect(await errors({ operation: "delete", dataset_id: "d_one", bucket: "b" })).toEqual([expect.objectContaining({ path: "destination.settings", message: 'unknown settings "dataset_id", "bucket"' })]);
+    expect(await errors({ ...audience, country_code: "US" })).toEqual([expect.objectContaining({ path: "destination.settings", message: 'unknown setting "country_code"' })]);
+    expect(await errors({ dataset_id: "d_one", query: "SELECT user_id FROM t" })).toEqual([expect.objectContaining({ path: "destination.settings", message: 'unknown setting "query"' })]);
+    expect(await errors({ target: "audience" })).toEqual([{ path: "destination.settings.target", severity: "error", message: 'must be one of "dataset", "rule_based_audiences"' }]);
+    expect(await errors({ operation: "remove" })).toEqual([{ path: "destination.settings.operation", severity: "error", message: 'must be one of "upload", "delete"' }]);
+  });
+
+  it("says in the JSON Schema which fields each target requires", () => {
+    const text = JSON.stringify(settingsJsonSchema(plugin));
+    const required = [...text.matchAll(/"required":(\[[^\]]*\])/g)].map((m) => (JSON.parse(m[1]!) as string[]).sort());
+    expect(required).toEqual([
+      ["amc_instance_id", "dataset_id"],
+      ["amc_instance_id", "operation"],
+      ["advertiser_id", "amc_instance_id", "audience_name", "query", "target", "time_window_end", "time_window_start"],
+    ]);
+  });
+
+  it("lets a workflow set every setting of every target but the endpoint and AMC's data upload account, which stay the connection's", () => {
+    const keys = objectKeys(plugin.settings)!;
+    expect(keys.filter((k) => !(AMC_JOB_SETTINGS as readonly string[]).includes(k)).sort()).toEqual(["amc_data_upload_account_id", "amc_endpoint"]);
+    expect(AMC_JOB_SETTINGS.filter((k) => !keys.includes(k))).toEqual([]);
+  });
+});
+
 describe("the stages an upload composes", () => {
   it("needs the csv formatter and gzip compressor loaded (said at validation, not at run time)", async () => {
     const bare = new PluginHost();
     bare.add(plugin, "test");
     const problems = await bare.validate("destination", "amazon-marketing-cloud", { ...auth, dataset_id: "d_one" }, "destination.settings");
     expect(problems).toEqual([
-      expect.objectContaining({ path: "destination.settings.operation", message: 'needs the formatter plugin "csv", which is not loaded' }),
-      expect.objectContaining({ path: "destination.settings.operation", message: 'needs the compressor plugin "gzip", which is not loaded' }),
+      expect.objectContaining({ path: "destination.settings.operation", code: "plugin.unknown", message: expect.stringMatching(/^unknown formatter plugin "csv"; available: /) }),
+      expect.objectContaining({ path: "destination.settings.operation", code: "plugin.unknown", message: expect.stringMatching(/^unknown compressor plugin "gzip"; available: /) }),
     ]);
     expect(await bare.validate("destination", "amazon-marketing-cloud", { ...auth, operation: "delete" }, "destination.settings")).toEqual([]);
   });

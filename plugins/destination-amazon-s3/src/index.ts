@@ -12,8 +12,7 @@ export default definePlugin({
   description: "Sends files to an Amazon S3 bucket: Parquet, CSV, TSV or PSV; gzip, tar, tgz or zip; optionally PGP-encrypted; with a .DONE success file.",
   settings: s3Settings,
   // The bucket and the identity writing to it come from the job's AWS credential.
-  accepts: [AWS_CREDENTIAL_KIND],
-  requiresCredential: true,
+  credentials: { default: { accepts: [AWS_CREDENTIAL_KIND], required: true } },
   // A PGP public key is no secret, but it lives in a file: `${file:./partner.asc}` may name it.
   referenceSettings: ["pgp_public_key"],
   check: checkS3Settings,

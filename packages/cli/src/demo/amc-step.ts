@@ -24,7 +24,8 @@ const DEFINITION = {
 /**
  * The demo's fourth step: the customer table uploaded to the emulated AMC as a hashed-PII
  * dataset through the `new_amc_auth` connection's staging bucket, created on the fly, waited
- * until SUCCESS; ok when AMC's OutputRowCount is every row.
+ * until SUCCESS; ok when AMC's OutputRowCount is every row. The connection's Login with Amazon
+ * keys are the job's api credential (the host's platform points it at the emulator).
  */
 export async function amcDemoStep(options: {
   info: EmulatorsInfo;
@@ -33,10 +34,13 @@ export async function amcDemoStep(options: {
   send(title: string, job: unknown): Promise<RunRecord>;
 }): Promise<{ title: string; ok: boolean; detail: string }> {
   const title = "AMC: hashed-PII dataset upload";
-  const { type: _type, s3_credential, ...connection } = emulatorAmcConnection(options.info);
+  const { type: _type, s3_credential, lwa_client_id, lwa_client_secret, lwa_refresh_token, ...connection } = emulatorAmcConnection(options.info);
   const job = {
     name: "customers_amc",
-    credential: s3_credential,
+    credentials: {
+      api: { plugin: "login-with-amazon", settings: { client_id: lwa_client_id, client_secret: lwa_client_secret, refresh_token: lwa_refresh_token } },
+      staging: s3_credential,
+    },
     destination: {
       plugin: "amazon-marketing-cloud",
       settings: {

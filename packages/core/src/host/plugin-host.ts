@@ -6,7 +6,7 @@ import { container as globalContainer, type DependencyContainer } from "tsyringe
 import { invalidInput } from "../errors.js";
 import { noCompressionPlugin } from "../pipeline/identity.js";
 import { jsonLinesPlugin } from "../pipeline/json-lines.js";
-import { API_VERSION, PLUGIN_KINDS, type ConnectorPlugin, type PluginKind, type StageReference } from "../plugin.js";
+import { API_VERSION, PLUGIN_KINDS, type ConnectorPlugin, type CredentialRole, type PluginKind, type StageReference } from "../plugin.js";
 import { destinationAccessSettings } from "../policy/access.js";
 import { DEFAULT_RETRY_POLICY } from "../retry.js";
 import {
@@ -19,7 +19,7 @@ import {
 } from "../services.js";
 import { joinPath, problemsFromZod, settingsInvalid, type Problem } from "../settings/problems.js";
 import {
-  isObjectSchema,
+  objectKeys,
   unknownPlatformSettings,
   validatePlatformSettings,
   validateSettings,
@@ -346,15 +346,18 @@ function definitionProblem(candidate: unknown): string | undefined {
   if (typeof p.register !== "function") return `plugin "${p.id}" has no register(container) function`;
   if (!p.settings || typeof (p.settings as { safeParse?: unknown }).safeParse !== "function") return `plugin "${p.id}" has no zod settings schema`;
   if (p.kind === "destination") {
-    if (!isObjectSchema(p.settings)) return `destination "${p.id}" settings must be a z.object: core adds the access switches to every destination's settings`;
-    const { shape } = p.settings;
-    const own = Object.keys(destinationAccessSettings).filter((key) => key in shape);
+    const keys = objectKeys(p.settings);
+    if (!keys) return `destination "${p.id}" settings must be a z.object or a union of them: core adds the access switches to every destination's settings`;
+    const own = Object.keys(destinationAccessSettings).filter((key) => keys.includes(key));
     if (own.length) return `destination "${p.id}" declares ${own.join(", ")} itself; core adds the access switches to every destination's settings`;
   }
-  if (p.accepts !== undefined && !(Array.isArray(p.accepts) && p.accepts.every((k) => typeof k === "string"))) {
-    return `plugin "${p.id}" has accepts ${JSON.stringify(p.accepts)}; it must list credential kinds such as ["aws"]`;
+  for (const [role, declared] of Object.entries(p.credentials ?? {})) {
+    const accepts = (declared as Partial<CredentialRole> | undefined)?.accepts;
+    if (!/^[a-z][a-z0-9_]*$/.test(role)) return `plugin "${p.id}" has credential role ${JSON.stringify(role)}; a role is lowercase letters, digits and "_"`;
+    if (!Array.isArray(accepts) || accepts.length === 0 || !accepts.every((k) => typeof k === "string")) {
+      return `plugin "${p.id}" credential role "${role}" accepts ${JSON.stringify(accepts)}; it must list credential kinds such as ["aws"]`;
+    }
   }
-  if (p.requiresCredential && !p.accepts?.length) return `plugin "${p.id}" requires a credential but accepts no credential kind`;
   return undefined;
 }
 

@@ -2,6 +2,8 @@ import type { DependencyContainer } from "tsyringe";
 import type { Compressor, Credential, DestinationContext, Encryptor, Formatter, RunTasks } from "../contracts.js";
 import { invalidInput } from "../errors.js";
 import type { PluginHost } from "../host/plugin-host.js";
+import { credentialPath } from "../job/job-schema.js";
+import { DEFAULT_CREDENTIAL_ROLE } from "../plugin.js";
 import type { Clock, Logger, ProgressReporter, TempStore } from "../services.js";
 import { silentProgress } from "../services.js";
 import { TOKENS } from "../tokens.js";
@@ -15,6 +17,9 @@ export const untrackedTasks: RunTasks = {
 export interface RunContextOptions {
   runId: string;
   container: DependencyContainer;
+  /** The job's credentials by role. */
+  credentials?: Readonly<Record<string, Credential>>;
+  /** Shorthand for a one-credential destination: the `default` role's. */
   credential?: Credential;
   tasks?: RunTasks;
   progress?: ProgressReporter;
@@ -24,13 +29,14 @@ export interface RunContextOptions {
 
 /**
  * The context a destination runs in: run-scoped services from the run's container, its
- * credential (resolved once, on first use), and the stages it may compose, resolved by id.
+ * credentials (each resolved once, on first use), and the stages it may compose, resolved by id.
  */
 export function createRunContext(host: PluginHost, options: RunContextOptions): DestinationContext {
   const { container } = options;
   const logger = container.resolve<Logger>(TOKENS.logger);
   const warnings = options.warnings ?? [];
-  let resolved: Promise<unknown> | undefined;
+  const plugins: Record<string, Credential> = { ...options.credentials, ...(options.credential ? { [DEFAULT_CREDENTIAL_ROLE]: options.credential } : {}) };
+  const resolved = new Map<string, Promise<unknown>>();
   const context: DestinationContext = {
     runId: options.runId,
     logger,
@@ -39,12 +45,14 @@ export function createRunContext(host: PluginHost, options: RunContextOptions): 
     progress: options.progress ?? silentProgress,
     signal: options.signal ?? new AbortController().signal,
     tasks: options.tasks ?? untrackedTasks,
-    ...(options.credential ? { credentialPlugin: options.credential } : {}),
-    credential<T>() {
-      if (!options.credential) return Promise.reject(credentialMissing());
-      resolved ??= options.credential.resolve(context);
-      // The credential's kind is one the destination accepts: its connection type is the one asked for.
-      return resolved as Promise<T>;
+    credentialPlugins: plugins,
+    ...(plugins[DEFAULT_CREDENTIAL_ROLE] ? { credentialPlugin: plugins[DEFAULT_CREDENTIAL_ROLE] } : {}),
+    credential<T>(role = DEFAULT_CREDENTIAL_ROLE) {
+      const plugin = plugins[role];
+      if (!plugin) return Promise.reject(credentialMissing(role));
+      if (!resolved.has(role)) resolved.set(role, plugin.resolve(context));
+      // The credential's kind is one the destination accepts for the role: its connection type is the one asked for.
+      return resolved.get(role) as Promise<T>;
     },
     stages: {
       formatter: (id, settings) => host.createSync<Formatter>("formatter", id, settings, container),
@@ -59,7 +67,8 @@ export function createRunContext(host: PluginHost, options: RunContextOptions): 
   return context;
 }
 
-/** A destination asked for the credential of a job that has none. */
-function credentialMissing(): Error {
-  return invalidInput("credential.missing", "the job has no credential: add credential: { plugin: <id>, settings: {…} }");
+/** A destination asked for a credential the job does not have. */
+function credentialMissing(role: string): Error {
+  const what = role === DEFAULT_CREDENTIAL_ROLE ? "credential" : `${role} credential`;
+  return invalidInput("credential.missing", `the job has no ${what}: add ${credentialPath(role)}: { plugin: <id>, settings: {…} }`);
 }

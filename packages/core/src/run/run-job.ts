@@ -1,8 +1,8 @@
 import type { ConnectionCheck, Credential, Destination } from "../contracts.js";
 import { asConnectorError } from "../errors.js";
 import type { PluginHost } from "../host/plugin-host.js";
-import type { Job } from "../job/job-schema.js";
-import { credentialKindProblems } from "../job/validate-job.js";
+import { jobCredentials, type Job } from "../job/job-schema.js";
+import { credentialProblems } from "../job/validate-job.js";
 import { baseFileName, checkAccess, destinationAccessRules, mappingValues, OPERATOR, outputMapping, type AccessRules } from "../policy/index.js";
 import type { Row, Schema } from "../schema.js";
 import type { Clock, ProgressReporter, TempStore } from "../services.js";
@@ -40,11 +40,12 @@ export interface RunJobOptions {
 export async function runJob(options: RunJobOptions): Promise<RunRecord> {
   const { host, job } = options;
   const clock = options.clock ?? systemClock;
+  const credential = credentialNames(job);
   const tracker = await RunTracker.start({
     origin: {
       jobName: job.name,
       destination: job.destination.plugin,
-      ...(job.credential ? { credential: job.credential.plugin } : {}),
+      ...(credential ? { credential } : {}),
       ...options.origin,
     },
     clock,
@@ -61,7 +62,7 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
     const mapping = outputMapping(options.schema, job.template?.columns, mappingValues(now, job.segment));
     // Made before the policy check (which reads the destination's validated switches); nothing is
     // resolved or written until the send.
-    const { credential, destination, access } = await createPlugins(host, job, container, options.environment);
+    const { credentials, destination, access } = await createPlugins(host, job, container, options.environment);
     // The policy looks at what would be sent: a template that drops the PII columns may be used.
     checkAccess(job.principal ?? OPERATOR, access, job.template, mapping.schema);
     const names = baseFileName({
@@ -75,7 +76,7 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
       container,
       tasks: tracker,
       warnings,
-      ...(credential ? { credential } : {}),
+      credentials,
       ...(options.progress ? { progress: options.progress } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
     });
@@ -99,12 +100,12 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
   }
 }
 
-/** The connection test: the credential's checks, then the destination's. */
+/** The connection test: the destination's, which includes its credentials' checks. */
 export async function testJobConnection(host: PluginHost, job: Job, environment?: ReferenceEnvironment): Promise<ConnectionCheck[]> {
   const container = host.createRunContainer("connection-test");
   try {
-    const { credential, destination } = await createPlugins(host, job, container, environment);
-    const context = createRunContext(host, { runId: "connection-test", container, ...(credential ? { credential } : {}) });
+    const { credentials, destination } = await createPlugins(host, job, container, environment);
+    const context = createRunContext(host, { runId: "connection-test", container, credentials });
     return await destination.test(context);
   } finally {
     await container.resolve<TempStore>(TOKENS.tempStore).cleanup();
@@ -112,28 +113,32 @@ export async function testJobConnection(host: PluginHost, job: Job, environment?
 }
 
 /**
- * The job's credential and destination, and the destination's access switches from its
- * validated settings. A credential of a kind the destination does not accept is refused here
- * too, so what a destination's `credential<T>()` returns is always of a kind it accepts.
+ * The job's credentials (by role) and destination, and the destination's access switches from
+ * its validated settings. A credential in a role the destination lacks, or of a kind it does not
+ * accept there, is refused here too, so what `credential<T>(role)` returns is always of a kind it accepts.
  */
 async function createPlugins(
   host: PluginHost,
   job: Job,
   container: import("tsyringe").DependencyContainer,
   environment?: ReferenceEnvironment,
-): Promise<{ credential?: Credential; destination: Destination; access: AccessRules }> {
-  const mismatch = errorsOf(credentialKindProblems(host, job));
+): Promise<{ credentials: Record<string, Credential>; destination: Destination; access: AccessRules }> {
+  const mismatch = errorsOf(credentialProblems(host, job));
   if (mismatch.length > 0) throw settingsInvalid(mismatch);
   const env = environment ? { environment } : {};
-  const credential = job.credential
-    ? await host.create<Credential>("credential", job.credential.plugin, job.credential.settings, { parent: container, path: "credential.settings", ...env })
-    : undefined;
+  const credentials: Record<string, Credential> = {};
+  for (const { role, path, ref } of jobCredentials(job)) {
+    credentials[role] = await host.create<Credential>("credential", ref.plugin, ref.settings, { parent: container, path: `${path}.settings`, ...env });
+  }
   const settings = await host.settings("destination", job.destination.plugin, job.destination.settings, { path: "destination.settings", ...env });
-  return {
-    destination: host.instantiate<Destination>(settings, container),
-    access: destinationAccessRules(settings.settings),
-    ...(credential ? { credential } : {}),
-  };
+  return { credentials, destination: host.instantiate<Destination>(settings, container), access: destinationAccessRules(settings.settings) };
+}
+
+/** The run's credential plugins for its record: `aws-access-key`, or `api: login-with-amazon, staging: aws-access-key`. */
+function credentialNames(job: Job): string | undefined {
+  const given = jobCredentials(job);
+  if (given.length <= 1) return given[0]?.ref.plugin;
+  return given.map((c) => `${c.role}: ${c.ref.plugin}`).join(", ");
 }
 
 /** Data-template settings that override the destination's. */

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ConnectorPlugin } from "../plugin.js";
-import { settingsSchemaOf } from "./validate.js";
+import { objectKeys, settingsSchemaOf } from "./validate.js";
 
 type JsonSchema = Record<string, unknown>;
 
@@ -9,9 +9,12 @@ type JsonSchema = Record<string, unknown>;
  * core adds). Secret fields are `writeOnly` (a form may set them, never show them back).
  */
 export function settingsJsonSchema(plugin: ConnectorPlugin): JsonSchema {
-  const schema = z.toJSONSchema(settingsSchemaOf(plugin), { io: "input", unrepresentable: "any" }) as JsonSchema;
+  const zod = settingsSchemaOf(plugin);
+  const schema = z.toJSONSchema(zod, { io: "input", unrepresentable: "any" }) as JsonSchema;
   for (const path of plugin.secrets ?? []) markWriteOnly(schema, path.split("."));
   return {
+    // A union of modes is an object in every mode: say so, for forms that start from the type.
+    ...(objectKeys(zod) ? { type: "object" } : {}),
     ...schema,
     title: plugin.displayName,
     description: plugin.description,
@@ -25,11 +28,10 @@ function markWriteOnly(schema: JsonSchema, path: string[]): void {
     schema.writeOnly = true;
     return;
   }
-  // The property may sit behind a union (anyOf/oneOf, e.g. a discriminated union of modes).
-  for (const branch of [schema, ...variants(schema)]) {
-    const child = (branch.properties as Record<string, JsonSchema> | undefined)?.[head];
-    if (child) markWriteOnly(child, rest);
-  }
+  const child = (schema.properties as Record<string, JsonSchema> | undefined)?.[head];
+  if (child) markWriteOnly(child, rest);
+  // The property may sit behind a union (anyOf/oneOf, e.g. a discriminated union of modes), itself perhaps in another.
+  for (const variant of variants(schema)) markWriteOnly(variant, path);
 }
 
 function variants(schema: JsonSchema): JsonSchema[] {

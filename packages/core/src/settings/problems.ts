@@ -36,6 +36,11 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       return issue.input === undefined ? `is required (${issue.expected})` : `must be ${article(issue.expected)}`;
     case "invalid_value":
       return `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
+    case "invalid_union": {
+      // A discriminated union of modes (`target`): say which values pick a mode.
+      const options = "options" in issue && Array.isArray(issue.options) ? issue.options.filter((o) => o !== null && o !== undefined) : [];
+      return options.length ? `must be one of ${options.map((v) => JSON.stringify(v)).join(", ")}` : issue.message;
+    }
     case "unrecognized_keys":
       return `unknown setting${issue.keys.length > 1 ? "s" : ""} ${issue.keys.map((k) => JSON.stringify(k)).join(", ")}`;
     case "too_small":

@@ -26,6 +26,33 @@ export function isObjectSchema(schema: unknown): schema is ObjectSchema {
   return typeof s?.shape === "object" && typeof s.safeExtend === "function";
 }
 
+/** The options of a zod union (a discriminated union of modes), else undefined. */
+function unionOptions(schema: unknown): { options: readonly unknown[]; discriminator?: string } | undefined {
+  const s = schema as { options?: unknown; _zod?: { def?: { type?: string; discriminator?: string } } } | undefined;
+  if (s?._zod?.def?.type !== "union" || !Array.isArray(s.options)) return undefined;
+  return { options: s.options, ...(s._zod.def.discriminator ? { discriminator: s._zod.def.discriminator } : {}) };
+}
+
+/**
+ * The keys of a z.object, or of every z.object in a union of them (a discriminated union of
+ * modes): what a destination's settings may be. Undefined for any other schema.
+ */
+export function objectKeys(schema: unknown): string[] | undefined {
+  if (isObjectSchema(schema)) return Object.keys(schema.shape);
+  const union = unionOptions(schema);
+  if (!union) return undefined;
+  const keys = union.options.map(objectKeys);
+  return keys.every((k) => k !== undefined) ? [...new Set(keys.flat())] : undefined;
+}
+
+/** `schema` with `shape` added to its object, or to every object of its union. */
+function extendObjects(schema: z.ZodType, shape: Record<string, z.ZodType>): z.ZodType {
+  if (isObjectSchema(schema)) return schema.safeExtend(shape);
+  const union = unionOptions(schema)!;
+  const options = union.options.map((o) => extendObjects(o as z.ZodType, shape)) as [z.ZodObject, ...z.ZodObject[]];
+  return union.discriminator ? z.discriminatedUnion(union.discriminator, options) : z.union(options);
+}
+
 const withAccessSwitches = new WeakMap<ConnectorPlugin, z.ZodType>();
 
 /**
@@ -33,10 +60,10 @@ const withAccessSwitches = new WeakMap<ConnectorPlugin, z.ZodType>();
  * for a destination the access switches core adds to every destination's settings.
  */
 export function settingsSchemaOf(plugin: ConnectorPlugin): z.ZodType {
-  if (plugin.kind !== "destination" || !isObjectSchema(plugin.settings)) return plugin.settings;
+  if (plugin.kind !== "destination" || objectKeys(plugin.settings) === undefined) return plugin.settings;
   let schema = withAccessSwitches.get(plugin);
   if (!schema) {
-    schema = plugin.settings.safeExtend(destinationAccessSettings);
+    schema = extendObjects(plugin.settings, destinationAccessSettings);
     withAccessSwitches.set(plugin, schema);
   }
   return schema;

@@ -10,7 +10,8 @@
  *
  * The query's result is the job's input (`conveyor run workflow.dig --input rows.csv`): the
  * `td>` query is not run. `result_connection` names a connection in conveyor.config.yaml
- * (`connections:`) holding the credentials; `result_settings` are the destination's settings.
+ * (`connections:`) holding the credentials — its Login with Amazon keys become the job's `api`
+ * credential, its S3 keys the `staging` credential; `result_settings` are the destination's settings.
  */
 import { extname } from "node:path";
 import { ConnectorError, invalidInput } from "@conveyor/core";
@@ -18,8 +19,11 @@ import { ConnectorError, invalidInput } from "@conveyor/core";
 /** `result_settings.type` → the destination plugin it runs. */
 const RESULT_TYPES: Record<string, string> = { amazon_marketing_cloud: "amazon-marketing-cloud" };
 
-/** Connection keys that are not destination settings. */
-const CONNECTION_ONLY = new Set(["type", "s3_credential", "auth_method", "access_key_id", "secret_access_key", "session_token", "account_id", "role_name", "external_id", "duration_in_seconds", "s3_region", "s3_endpoint"]);
+/** The connection's Login with Amazon keys → the login-with-amazon credential's settings. */
+const LWA_KEYS: Record<string, string> = { lwa_client_id: "client_id", lwa_client_secret: "client_secret", lwa_refresh_token: "refresh_token", region: "region" };
+
+/** Connection keys that are not destination settings: its type and its credentials'. */
+const CONNECTION_ONLY = new Set(["type", "s3_credential", "auth_method", "access_key_id", "secret_access_key", "session_token", "account_id", "role_name", "external_id", "duration_in_seconds", "s3_region", "s3_endpoint", ...Object.keys(LWA_KEYS)]);
 
 /** Keys a digdag task may have besides its operator; others are refused so typos are seen. */
 const TASK_KEYS = new Set(["td>", "database", "result_connection", "result_settings", "engine", "priority", "retry", "_retry", "_export", "_error", "timezone", "store_last_results", "preview"]);
@@ -91,14 +95,19 @@ export function digWorkflowToJob(raw: unknown, options: WorkflowConnections): un
   if (connection.type !== undefined && connection.type !== type) {
     throw problem(`connections.${connectionName}.type: is ${JSON.stringify(connection.type)} but the task's result_settings.type is ${JSON.stringify(type)}`);
   }
-  const credential = credentialOf(connection, connectionName);
+  if (connection.lwa_endpoint !== undefined) {
+    throw problem(`connections.${connectionName}.lwa_endpoint: the Login with Amazon token endpoint is the host's alone (it receives the client secret and refresh token); set platform.lwa_endpoint in ${where} instead`);
+  }
+  const api = apiCredentialOf(connection);
+  const staging = stagingCredentialOf(connection, connectionName);
 
   const fromConnection = Object.fromEntries(Object.entries(connection).filter(([k]) => !CONNECTION_ONLY.has(k)));
   const { type: _type, ...fromTask } = settings;
   const perJob = new Set(options.jobSettings(plugin));
   // A workflow fills in the per-job settings the connection leaves open; it never changes what
-  // the connection (or its staging credential) holds, nor sets anything else.
-  const held = { ...(isObject(credential?.settings) ? credential.settings : {}), ...fromConnection };
+  // the connection (or its credentials) holds, nor sets anything else.
+  const { type: _connectionType, s3_credential: _s3, ...connectionKeys } = connection;
+  const held = { ...staging?.settings, ...connectionKeys };
   const changed = Object.keys(fromTask).filter((key) => held[key] !== undefined && !sameValue(fromTask[key], held[key]));
   const notPerJob = Object.keys(fromTask).filter((key) => !perJob.has(key) && held[key] === undefined);
   const connectionText = `the connection "${connectionName}" in ${where}`;
@@ -116,13 +125,24 @@ export function digWorkflowToJob(raw: unknown, options: WorkflowConnections): un
   return {
     name: jobName(taskKey),
     description: `digdag task ${taskKey}${query ? ` (td>: ${query}` : " ("}${database ? `${query ? ", " : ""}database ${String(database)}` : ""}); its result is the input`,
-    ...(credential ? { credential } : {}),
+    ...(api || staging ? { credentials: { ...(api ? { api } : {}), ...(staging ? { staging } : {}) } } : {}),
     destination: { plugin, settings: { ...fromConnection, ...fromTask } },
   };
 }
 
-/** The S3 credential: `s3_credential: { plugin, settings }`, or the seed's TD-style keys (auth_method basic / session / assume_role). */
-function credentialOf(connection: Record<string, unknown>, name: string): { plugin: string; settings: Record<string, unknown> } | undefined {
+interface CredentialRef {
+  plugin: string;
+  settings: Record<string, unknown>;
+}
+
+/** The Amazon Ads API credential: the connection's `lwa_*` keys as a login-with-amazon credential. */
+function apiCredentialOf(connection: Record<string, unknown>): CredentialRef | undefined {
+  const settings = Object.fromEntries(Object.entries(LWA_KEYS).filter(([key]) => connection[key] !== undefined).map(([key, setting]) => [setting, connection[key]]));
+  return Object.keys(settings).length > 0 ? { plugin: "login-with-amazon", settings } : undefined;
+}
+
+/** The S3 staging credential: `s3_credential: { plugin, settings }`, or the seed's TD-style keys (auth_method basic / session / assume_role). */
+function stagingCredentialOf(connection: Record<string, unknown>, name: string): CredentialRef | undefined {
   const explicit = connection.s3_credential;
   if (explicit !== undefined) {
     if (!isObject(explicit) || typeof explicit.plugin !== "string") throw problem(`connections.${name}.s3_credential: must be { plugin: aws-access-key | aws-assume-role | iam-role-to-role, settings: {…} }`);

@@ -1,6 +1,7 @@
 import {
   ConnectorError,
   createRunContext,
+  DEFAULT_CREDENTIAL_ROLE,
   fileNumber,
   type ConnectorPlugin,
   type Credential,
@@ -31,10 +32,12 @@ export interface CredentialFixture {
   settings: unknown;
 }
 
-/** What a check changes of the fixtures' setup: the destination's settings, its credential, the platform. */
+/** What a check changes of the fixtures' setup: the destination's settings, its credentials, the platform. */
 export interface DestinationSetup {
   settings?: unknown;
   credential?: CredentialFixture;
+  /** By role, replacing the fixtures' `credentials`. */
+  credentials?: Record<string, CredentialFixture>;
   platform?: Record<string, unknown>;
 }
 
@@ -49,6 +52,8 @@ export interface TransientFault {
 export interface DestinationFixtures extends SettingsFixtures {
   /** The job's credential, when the destination needs one. */
   credential?: Fixture<CredentialFixture>;
+  /** The job's credentials by role, for a destination that takes several (`api`, `staging`). */
+  credentials?: Fixture<Record<string, CredentialFixture>>;
   schema?: Schema;
   rows?: (count: number) => AsyncIterable<Row>;
   /** Reads what was delivered back independently and checks it against the rows sent. */
@@ -82,14 +87,19 @@ export function describeDestination(plugin: ConnectorPlugin, fixtures: Destinati
     const host = logging?.host ?? hostWith(plugin, fixtures.plugins ?? [], platform);
     const settings = setup.settings ?? (await resolveFixture(fixtures.settings));
     const credentialFixture = setup.credential ?? (await resolveFixture(fixtures.credential));
+    const fixturesByRole = {
+      ...(setup.credentials ?? (await resolveFixture(fixtures.credentials))),
+      ...(credentialFixture ? { [DEFAULT_CREDENTIAL_ROLE]: credentialFixture } : {}),
+    };
     const runId = `conformance-${++sends}`;
     const container = host.createRunContainer(runId);
     const destination = await host.create<Destination>("destination", plugin.id, settings, { parent: container, path: "destination.settings" });
-    const credential = credentialFixture
-      ? await host.create<Credential>("credential", credentialFixture.plugin, credentialFixture.settings, { parent: container })
-      : undefined;
+    const credentials: Record<string, Credential> = {};
+    for (const [role, fixture] of Object.entries(fixturesByRole)) {
+      credentials[role] = await host.create<Credential>("credential", fixture.plugin, fixture.settings, { parent: container });
+    }
     const warnings: string[] = [];
-    const context = createRunContext(host, { runId, container, warnings, ...(credential ? { credential } : {}) });
+    const context = createRunContext(host, { runId, container, warnings, credentials });
     const baseName = `conformance_${Date.now()}_${sends}`;
     const request = (source: AsyncIterable<Row>) => ({
       rows: source,
@@ -98,7 +108,7 @@ export function describeDestination(plugin: ConnectorPlugin, fixtures: Destinati
       partName: (n: number) => `${baseName}/${fileNumber(n)}`,
       overrides: {},
     });
-    return { host, settings, credentialFixture, destination, context, warnings, baseName, request, logs: logging?.logs ?? (() => "") };
+    return { host, settings, credentialFixtures: fixturesByRole, destination, context, warnings, baseName, request, logs: logging?.logs ?? (() => "") };
   };
 
   describe(`destination "${plugin.id}" conformance`, () => {
@@ -146,14 +156,15 @@ export function describeDestination(plugin: ConnectorPlugin, fixtures: Destinati
         await run.destination.send(run.request(rows(100)), run.context).then((report) => JSON.stringify(report), errorText),
         JSON.stringify(run.warnings),
       ];
-      if (run.credentialFixture) {
-        outputs.push(JSON.stringify(await run.host.validate("credential", run.credentialFixture.plugin, run.credentialFixture.settings, "credential.settings")));
+      for (const fixture of Object.values(run.credentialFixtures)) {
+        outputs.push(JSON.stringify(await run.host.validate("credential", fixture.plugin, fixture.settings, "credential.settings")));
       }
       for (const output of [...outputs, run.logs()]) expect(output).not.toContain(secret);
     }, async () => {
       // Declining is only honest when there is nothing secret to plant.
       expect(plugin.secrets ?? [], "the destination declares no secret settings").toEqual([]);
       expect(await resolveFixture(fixtures.credential), "the destination takes no credential").toBeUndefined();
+      expect(await resolveFixture(fixtures.credentials), "the destination takes no credentials").toBeUndefined();
     });
 
     itChecks("reports a failing connection as a failed check with a workflow action", "failingConnection", fixtures.failingConnection, async (failingConnection) => {

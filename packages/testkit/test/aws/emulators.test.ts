@@ -84,6 +84,7 @@ describe("startEmulators: the ready-made scenario", () => {
       sts_endpoint: info.sts_endpoint,
       s3_endpoint: info.s3_endpoint,
       s3_force_path_style: true,
+      lwa_endpoint: `${info.amc_endpoint}/auth/o2/token`,
     });
     // The seed's `result_connection: new_amc_auth`, as a named connection (JSON scalars are YAML scalars).
     expect(connectionsPart).toBe([
@@ -92,7 +93,6 @@ describe("startEmulators: the ready-made scenario", () => {
       `    lwa_client_id: ${JSON.stringify(info.lwa_client_id)}`,
       `    lwa_client_secret: ${JSON.stringify(info.lwa_client_secret)}`,
       `    lwa_refresh_token: ${JSON.stringify(info.lwa_refresh_token)}`,
-      `    lwa_endpoint: "${info.amc_endpoint}/auth/o2/token"`,
       `    amc_endpoint: "${info.amc_endpoint}"`,
       `    amc_instance_id: "${info.amc_instance_id}"`,
       `    amc_account_id: "${info.amc_account_id}"`,
