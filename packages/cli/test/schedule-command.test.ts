@@ -68,7 +68,7 @@ describe("conveyor schedule add, list, disable, enable, remove", () => {
       expect.objectContaining({ id: "hourly", job: join(cwd, "job.yaml"), cron: "0 * * * *", timezone: "America/Los_Angeles", delay: 120, retry_limit: 2, cron_mode: "td", disable_after: 5, skip_missed: true, enabled: true, next_run: "2025-03-01T01:02:00.000Z" }),
     ]);
     expect((await conveyor(["schedule", "disable", "hourly"], { cwd, env })).stdout).toBe("schedule hourly disabled\n");
-    expect((await conveyor(["schedule"], { cwd, env })).stdout).toMatch(/hourly\s+disabled \(disabled by `conveyor schedule disable`\)\s+0 \* \* \* \* America\/Los_Angeles.*\s+-\s+\//);
+    expect((await conveyor(["schedule"], { cwd, env })).stdout).toMatch(/hourly\s+disabled \(disabled by an operator\)\s+0 \* \* \* \* America\/Los_Angeles.*\s+-\s+\//);
     expect((await conveyor(["schedule", "enable", "hourly"], { cwd, env: at("2025-03-01T05:30:00Z") })).stdout).toBe("schedule hourly enabled; next run 2025-03-01T06:02:00.000Z\n");
     expect((await conveyor(["schedule", "remove", "hourly"], { cwd, env })).stdout).toBe("schedule hourly removed\n");
     const gone = await conveyor(["schedule", "remove", "hourly"], { cwd, env });

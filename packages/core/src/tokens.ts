@@ -9,20 +9,14 @@ export const TOKENS = {
   clock: Symbol.for("conveyor.clock"),
   /** {@link TempStore} */
   tempStore: Symbol.for("conveyor.temp-store"),
-  /** {@link ProgressReporter} */
-  progress: Symbol.for("conveyor.progress"),
   /** {@link RetryPolicy} for network calls. */
   retryPolicy: Symbol.for("conveyor.retry-policy"),
   /** {@link SecretRegistry}: secret values to keep out of logs, errors and reports. */
   secrets: Symbol.for("conveyor.secrets"),
-  /** {@link PluginHost} */
-  host: Symbol.for("conveyor.host"),
   /** The validated settings of the plugin instance being resolved (child container only). */
   settings: Symbol.for("conveyor.settings"),
   /** The validated host-provided (platform) settings of that plugin (child container only). */
   platformSettings: Symbol.for("conveyor.platform-settings"),
-  /** The id of the current run (run container only). */
-  runId: Symbol.for("conveyor.run-id"),
 } as const;
 
 /** The token a plugin binds its implementation under. */

@@ -57,7 +57,7 @@ export class ScheduleStore {
     const schedule = await readJson<Schedule>(this.file(id));
     if (!schedule) {
       const ids = await jsonNames(this.dir);
-      throw invalidInput("schedule.not-found", `no schedule "${id}"; ${ids.length ? `there are: ${ids.join(", ")}` : "there are none (add one with `conveyor schedule add`)"}`);
+      throw invalidInput("schedule.not-found", `no schedule "${id}"; ${ids.length ? `there are: ${ids.join(", ")}` : "there are none"}`);
     }
     return schedule;
   }
@@ -90,7 +90,7 @@ export class ScheduleStore {
           delete s.disabled_at;
         }
         if (!enabled && s.enabled) {
-          s.disabled_reason = "disabled by `conveyor schedule disable`";
+          s.disabled_reason = "disabled by an operator";
           s.disabled_at = now.toISOString();
         }
         s.enabled = enabled;

@@ -33,7 +33,7 @@ describe("ScheduleStore", () => {
     await store.add({ job: "/j.yaml", cron: "0 * * * *" }, NOW, "hourly");
     await expect(store.get("nope")).rejects.toThrow('no schedule "nope"; there are: hourly');
     await store.update("hourly", (s) => void (s.consecutive_config_failures = 2), NOW);
-    expect(await store.setEnabled("hourly", false, NOW)).toMatchObject({ enabled: false, disabled_reason: "disabled by `conveyor schedule disable`" });
+    expect(await store.setEnabled("hourly", false, NOW)).toMatchObject({ enabled: false, disabled_reason: "disabled by an operator" });
     const later = new Date("2025-03-05T10:30:00Z");
     const enabled = await store.setEnabled("hourly", true, later);
     expect(enabled).toMatchObject({ enabled: true, consecutive_config_failures: 0, cursor: later.toISOString() });

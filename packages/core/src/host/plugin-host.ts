@@ -13,7 +13,6 @@ import {
   createLogger,
   OsTempStore,
   SecretRegistry,
-  silentProgress,
   systemClock,
   type Logger,
 } from "../services.js";
@@ -78,10 +77,8 @@ export class PluginHost {
     this.container.register(TOKENS.logger, { useValue: this.logger });
     this.container.register(TOKENS.clock, { useValue: systemClock });
     this.container.register(TOKENS.tempStore, { useValue: new OsTempStore() });
-    this.container.register(TOKENS.progress, { useValue: silentProgress });
     this.container.register(TOKENS.retryPolicy, { useValue: DEFAULT_RETRY_POLICY });
     this.container.register(TOKENS.secrets, { useValue: this.secrets });
-    this.container.register(TOKENS.host, { useValue: this });
     this.add(noCompressionPlugin, "built-in");
     this.add(jsonLinesPlugin, "built-in");
   }
@@ -273,7 +270,6 @@ export class PluginHost {
   /** A container for one run: run-scoped values live here, never in the root. */
   createRunContainer(runId: string, overrides: Partial<Record<keyof typeof TOKENS, unknown>> = {}): DependencyContainer {
     const child = this.container.createChildContainer();
-    child.register(TOKENS.runId, { useValue: runId });
     child.register(TOKENS.logger, { useValue: this.logger.child({ run_id: runId }) });
     child.register(TOKENS.tempStore, { useValue: new OsTempStore() });
     for (const [name, value] of Object.entries(overrides)) {

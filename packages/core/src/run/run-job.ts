@@ -53,7 +53,7 @@ export async function runJob(options: RunJobOptions): Promise<RunRecord> {
     ...(options.store ? { store: options.store } : {}),
     ...(options.previous ? { previous: options.previous } : {}),
   });
-  const container = host.createRunContainer(tracker.id, { clock, ...(options.progress ? { progress: options.progress } : {}) });
+  const container = host.createRunContainer(tracker.id, { clock });
   const warnings: string[] = [];
   try {
     // A retried or restarted run names its files as the first attempt did, so objects that
