@@ -231,6 +231,13 @@ describe("conveyor --help", () => {
     expect(result.code).toBe(0);
     for (const command of ["plugins", "schema", "validate", "test-connection", "run", "runs"]) expect(result.stdout).toContain(command);
   });
+
+  it("fails an unknown command with exit 2, naming it and listing the commands there are", async () => {
+    const result = await conveyor(["worker"], { cwd: await workspace({}) });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("error: unknown command 'worker'");
+    for (const command of ["validate", "run", "schedule"]) expect(result.stderr).toMatch(new RegExp(`^  ${command}\\b`, "m"));
+  });
 });
 
 describe("conveyor runs retry and restart", () => {
