@@ -355,7 +355,9 @@ class ConveyorRuntime implements Conveyor {
   private async start(options: SendOptions, previous: RunRecord | undefined): Promise<RunRecord> {
     const job = await this.requireValid(options.job);
     const sent = options.principal ? { ...job, principal: options.principal } : job;
-    const schema = options.schema ?? previous?.origin.schema ?? jobColumnsSchema(job);
+    // The job's own columns first (a restart runs the job as it is now); the recorded schema
+    // only types the rows again when the job declares none.
+    const schema = options.schema ?? jobColumnsSchema(job) ?? previous?.origin.schema;
     const inputPath = options.rows ? undefined : (previous?.origin.inputPath ?? (options.inputPath ? resolve(this.baseDir, options.inputPath) : this.jobInputPath(job)));
     const format = options.inputFormat ?? job.input?.format;
     const input = inputPath

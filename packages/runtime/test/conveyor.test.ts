@@ -79,6 +79,21 @@ describe("createConveyor", () => {
     expect(restarted).toMatchObject({ status: "succeeded", attempt: 2 });
   });
 
+  it("restarts with the job's current schema, not the one the failed attempt recorded", async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, "people.csv"), "id,name\n1,Ada\n2,Grace\n");
+    const blocked = join(dir, "out");
+    await writeFile(blocked, "not a folder");
+    const conveyor = await createConveyor({ plugins: [localDirectory], inputRoots: [dir] });
+    const failed = await conveyor.send({ job: { ...jobFor(blocked), input: { path: "people.csv" } } });
+    expect(failed.origin.schema?.columns.map((c) => c.type)).toEqual(["string", "string"]);
+    await rm(blocked);
+    const typed = { ...jobFor(blocked), input: { path: "people.csv" }, schema: { columns: [{ name: "id", type: "long" }, { name: "name" }] } };
+    const restarted = await conveyor.restart(failed.id, { job: typed });
+    expect(restarted.status).toBe("succeeded");
+    expect(restarted.origin.schema?.columns.map((c) => c.type)).toEqual(["long", "string"]);
+  });
+
   it("needs the job again to retry a run another process sent", async () => {
     const dir = await tempDir();
     const store = new FileRunStore(dir);
